@@ -1,0 +1,5 @@
+//! virbela-bot: run a Virbela campus from Slack, Microsoft Teams and the console.
+//!
+//! See `docs/architecture.md` for the map of modules and how a request flows.
+
+pub mod virbela;
