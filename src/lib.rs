@@ -2,4 +2,8 @@
 //!
 //! See `docs/architecture.md` for the map of modules and how a request flows.
 
+pub mod cli;
+pub mod config;
+pub mod sandbox;
+pub mod telemetry;
 pub mod virbela;

@@ -79,9 +79,18 @@ mod tests {
 
     #[test]
     fn each_region_has_the_documented_urls() {
-        assert_eq!(Region::Us.api_base_url().as_str(), "https://gateway-us.virbela.com/");
-        assert_eq!(Region::Eu.api_base_url().as_str(), "https://gateway-eu.virbela.com/");
-        assert_eq!(Region::Aus.api_base_url().as_str(), "https://gateway-aus.virbela.com/");
+        assert_eq!(
+            Region::Us.api_base_url().as_str(),
+            "https://gateway-us.virbela.com/"
+        );
+        assert_eq!(
+            Region::Eu.api_base_url().as_str(),
+            "https://gateway-eu.virbela.com/"
+        );
+        assert_eq!(
+            Region::Aus.api_base_url().as_str(),
+            "https://gateway-aus.virbela.com/"
+        );
         assert_eq!(
             Region::Aus.product_base_url(),
             Region::Us.product_base_url(),

@@ -93,7 +93,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn day(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).single().expect("valid date")
+        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
+            .single()
+            .expect("valid date")
     }
 
     #[test]
@@ -112,7 +114,11 @@ mod tests {
         for pair in windows.windows(2) {
             assert_eq!(pair[0].stop(), pair[1].start());
         }
-        assert!(windows.iter().all(|w| w.duration() <= MAX_ATTENDANCE_WINDOW));
+        assert!(
+            windows
+                .iter()
+                .all(|w| w.duration() <= MAX_ATTENDANCE_WINDOW)
+        );
     }
 
     #[test]

@@ -6,10 +6,26 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An e-mail address, syntax-checked (RFC 5322 addr-spec via `email_address`, plus a
-/// dotted domain, as every campus address has one). The text is kept as given; compare
-/// with [`Email::same_address`], since Virbela matches addresses case-insensitively.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// dotted domain, as every campus address has one). The text is kept as given, but
+/// equality and hashing ignore ASCII case, as Virbela matches addresses.
+#[derive(Clone)]
 pub struct Email(String);
+
+impl PartialEq for Email {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+impl Eq for Email {}
+
+impl std::hash::Hash for Email {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+    }
+}
 
 /// Why an address was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,11 +108,24 @@ mod tests {
         assert_eq!(e.as_str(), "Kareem.Blevins@test.com");
         assert!(e.same_address("kareem.blevins@TEST.com"));
         assert!("a+b@sub.example.org".parse::<Email>().is_ok());
+        let lower: Email = "kareem.blevins@test.com".parse().expect("valid");
+        assert_eq!(e, lower, "one mailbox whatever the case");
+        let set: std::collections::HashSet<Email> = [e, lower].into_iter().collect();
+        assert_eq!(set.len(), 1);
     }
 
     #[test]
     fn malformed_addresses_are_refused_with_an_example() {
-        for bad in ["", "alice", "alice@", "@test.com", "alice@test", "a b@test.com", "alice@@test.com", "Alice <a@test.com>"] {
+        for bad in [
+            "",
+            "alice",
+            "alice@",
+            "@test.com",
+            "alice@test",
+            "a b@test.com",
+            "alice@@test.com",
+            "Alice <a@test.com>",
+        ] {
             let err = bad.parse::<Email>().expect_err(bad);
             assert!(err.to_string().contains("name@example.com"), "{err}");
         }

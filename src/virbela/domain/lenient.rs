@@ -55,9 +55,27 @@ impl<T: fmt::Display> Serialize for Lenient<T> {
     }
 }
 
+/// A number type `Lenient` can hold; floats must be finite (`"NaN"` and `"inf"` parse
+/// as floats in Rust, but are not numbers Virbela means).
+pub trait LenientNumber: FromStr {
+    fn is_finite_number(&self) -> bool {
+        true
+    }
+}
+
+impl LenientNumber for f64 {
+    fn is_finite_number(&self) -> bool {
+        self.is_finite()
+    }
+}
+
+impl LenientNumber for u64 {}
+impl LenientNumber for i64 {}
+impl LenientNumber for u32 {}
+
 impl<'de, T> Deserialize<'de> for Lenient<T>
 where
-    T: FromStr + Deserialize<'de>,
+    T: LenientNumber + Deserialize<'de>,
 {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -74,9 +92,9 @@ where
                 Ok(v) => Lenient::Value(v),
                 Err(_) => Lenient::Text(f.to_string()),
             },
-            Wire::Text(t) => match t.trim().parse() {
-                Ok(v) => Lenient::Value(v),
-                Err(_) => Lenient::Text(t),
+            Wire::Text(t) => match t.trim().parse::<T>() {
+                Ok(v) if v.is_finite_number() => Lenient::Value(v),
+                _ => Lenient::Text(t),
             },
         })
     }
@@ -107,5 +125,9 @@ mod tests {
         assert_eq!(odd.value(), None);
         assert_eq!(odd.or_zero(), 0);
         assert_eq!(serde_json::to_string(&odd).expect("ser"), "\"string\"");
+        for not_a_number in ["\"NaN\"", "\"inf\"", "\"-infinity\""] {
+            let v: Lenient<f64> = serde_json::from_str(not_a_number).expect("kept");
+            assert_eq!(v.value(), None, "{not_a_number}");
+        }
     }
 }

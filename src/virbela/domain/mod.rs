@@ -13,6 +13,6 @@ pub use date_range::{DateRange, DateRangeError, MAX_ATTENDANCE_WINDOW};
 pub use email::{Email, EmailError};
 pub use ids::{IdError, RoomId, UserId, VolumeId};
 pub use invitation_email::{InvitationEmail, InvitationEmailError};
-pub use lenient::Lenient;
+pub use lenient::{Lenient, LenientNumber};
 pub use permission::{Permission, PermissionError, UserRole};
 pub use team_id::{TEAM_COUNT, TeamId, TeamIdError};

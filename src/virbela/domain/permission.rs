@@ -18,7 +18,9 @@ pub enum Permission {
 
 /// Why a permission was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a permission: use one of member, leader, moderator, admin, owner (lower case)")]
+#[error(
+    "`{0}` is not a permission: use one of member, leader, moderator, admin, owner (lower case)"
+)]
 pub struct PermissionError(pub String);
 
 impl Permission {
@@ -140,7 +142,15 @@ mod tests {
 
     #[test]
     fn capitalised_or_unknown_words_are_refused() {
-        for bad in ["Moderator", "ADMIN", "Member", "suspended", "guest", "", " member"] {
+        for bad in [
+            "Moderator",
+            "ADMIN",
+            "Member",
+            "suspended",
+            "guest",
+            "",
+            " member",
+        ] {
             let err = bad.parse::<Permission>().expect_err(bad);
             assert!(err.to_string().contains("lower case"), "{err}");
         }
@@ -150,7 +160,10 @@ mod tests {
     #[test]
     fn user_roles_keep_unknown_words() {
         assert_eq!(UserRole::from("suspended"), UserRole::Suspended);
-        assert_eq!(UserRole::from("admin"), UserRole::Permission(Permission::Admin));
+        assert_eq!(
+            UserRole::from("admin"),
+            UserRole::Permission(Permission::Admin)
+        );
         assert_eq!(UserRole::from("guest"), UserRole::Other("guest".into()));
     }
 }

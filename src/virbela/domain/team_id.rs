@@ -134,8 +134,14 @@ mod tests {
             assert_eq!(i64::from(team.index()), i as i64);
             assert_eq!(TeamId::from_index(i as i64), Ok(*team));
             let json = serde_json::to_string(team).expect("serialize");
-            assert_eq!(serde_json::from_str::<TeamId>(&json).expect("letters"), *team);
-            assert_eq!(serde_json::from_str::<TeamId>(&i.to_string()).expect("index"), *team);
+            assert_eq!(
+                serde_json::from_str::<TeamId>(&json).expect("letters"),
+                *team
+            );
+            assert_eq!(
+                serde_json::from_str::<TeamId>(&i.to_string()).expect("index"),
+                *team
+            );
         }
     }
 

@@ -1,0 +1,132 @@
+//! The command line: `virbela-bot <command>`, as the design's contract names them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, LogFormat};
+use crate::sandbox::{self, SandboxOptions};
+use crate::telemetry;
+
+/// Run a Virbela campus from Slack, Microsoft Teams and the console.
+#[derive(Debug, Parser)]
+#[command(name = "virbela-bot", version, about)]
+pub struct Cli {
+    /// Optional TOML file with settings (environment variable names as keys, plus
+    /// [policy] and [approvals] tables); the environment overrides it.
+    #[arg(long, global = true, env = "VIRBELA_BOT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The Virbela sandbox: an in-memory stand-in for the customer API.
+    Sandbox(SandboxArgs),
+    /// Configuration tools.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub listen: SocketAddr,
+    /// Start with an empty campus instead of seed data.
+    #[arg(long, conflicts_with = "seed")]
+    pub empty: bool,
+    /// Seed of the generated campus (same seed, same campus).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Client id the sandbox accepts.
+    #[arg(long, default_value = "sandbox-client")]
+    pub client_id: String,
+    /// Client secret the sandbox accepts.
+    #[arg(long, default_value = "sandbox-secret", hide_default_value = true)]
+    pub client_secret: String,
+    /// Campus client name (Rooms URL, waitlist header).
+    #[arg(long, default_value = "sandboxcampus")]
+    pub client_name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and print it with secrets redacted.
+    Check,
+}
+
+/// Parses the command line and runs it.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Config(ConfigCommand::Check) => {
+            let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+            print!("{}", config.report());
+            println!("configuration ok");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sandbox(args) => {
+            // The sandbox needs no bot settings; log as configured if that parses.
+            let format = Config::load(cli.config.as_deref())
+                .map(|c| c.log_format)
+                .unwrap_or(LogFormat::Pretty);
+            telemetry::init(format);
+            run_sandbox(args).await.map(|()| ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn run_sandbox(args: SandboxArgs) -> Result<(), String> {
+    let options = SandboxOptions {
+        client_id: args.client_id,
+        client_secret: args.client_secret,
+        client_name: args.client_name,
+        seed: (!args.empty).then_some(args.seed),
+        anchor: None,
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, seeded = options.seed.is_some(), "Virbela sandbox listening; base URL http://{addr}/");
+    sandbox::serve(options, listener, shutdown_signal())
+        .await
+        .map_err(|e| format!("sandbox stopped: {e}"))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
