@@ -2,8 +2,13 @@
 //!
 //! See `docs/architecture.md` for the map of modules and how a request flows.
 
+pub mod access;
+pub mod approvals;
+pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod policy;
 pub mod sandbox;
+pub mod store;
 pub mod telemetry;
 pub mod virbela;

@@ -30,6 +30,14 @@ pub enum Command {
     /// Configuration tools.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Apply the store migrations to DATABASE_URL.
+    Migrate,
+    /// Manage role bindings from the shell (bootstrap, break-glass).
+    #[command(subcommand)]
+    Roles(crate::access::cli::RolesCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(crate::audit::cli::AuditCommand),
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +85,13 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Config(ConfigCommand::Check) => {
             let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
             print!("{}", config.report());
+            // Feature settings are validated here as they are at start-up.
+            let policy = crate::policy::Policy::from_config(&config).map_err(|e| e.to_string())?;
+            crate::approvals::ApprovalSettings::from_config(&config).map_err(|e| e.to_string())?;
+            crate::access::Access::new(&config.bootstrap_admins).map_err(|e| e.to_string())?;
+            for (action, approvals) in policy.entries() {
+                println!("policy {action} = {approvals} approval(s)");
+            }
             println!("configuration ok");
             Ok(ExitCode::SUCCESS)
         }
@@ -87,6 +102,25 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .unwrap_or(LogFormat::Pretty);
             telemetry::init(format);
             run_sandbox(args).await.map(|()| ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+            crate::store::cli::migrate(&config, &mut std::io::stdout())
+                .await
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::Roles(command) => {
+            let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+            let actor = crate::access::cli::shell_principal();
+            crate::access::cli::run(&config, command, &actor, &mut std::io::stdout())
+                .await
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::Audit(command) => {
+            let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+            crate::audit::cli::run(&config, command, &mut std::io::stdout().lock())
+                .await
+                .map(|()| ExitCode::SUCCESS)
         }
     }
 }

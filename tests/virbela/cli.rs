@@ -105,3 +105,34 @@ async fn the_sandbox_command_serves_the_api() {
     );
     child.kill().await.expect("stop");
 }
+
+#[test]
+fn config_check_validates_the_policy_table() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("bot.toml");
+    std::fs::write(&path, "[policy]\ndelete = 3\nfrobnicate = 1\n").expect("write");
+    let out = Command::new(BIN)
+        .args(["--config", path.to_str().expect("path"), "config", "check"])
+        .env_clear()
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("frobnicate") && stderr.contains("suspend"),
+        "{stderr}"
+    );
+
+    std::fs::write(&path, "[policy]\ndelete = 3\n").expect("write");
+    let out = Command::new(BIN)
+        .args(["--config", path.to_str().expect("path"), "config", "check"])
+        .env_clear()
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("policy delete = 3 approval(s)"));
+}
