@@ -7,6 +7,8 @@ pub mod approvals;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod console;
+pub mod core;
 pub mod policy;
 pub mod sandbox;
 pub mod store;

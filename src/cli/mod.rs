@@ -38,6 +38,12 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(crate::audit::cli::AuditCommand),
+    /// One command through the console adapter, its reply printed as text; exit code 0
+    /// done or pending, 1 refused or failed, 2 usage.
+    Run(crate::console::RunArgs),
+    /// The sandbox in-process, a temp SQLite store and an interactive console as four
+    /// demo people; no credentials needed.
+    Demo(crate::console::DemoArgs),
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +128,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .await
                 .map(|()| ExitCode::SUCCESS)
         }
+        Command::Run(args) => crate::console::run::main(cli.config.as_deref(), args).await,
+        Command::Demo(args) => crate::console::demo::main(args).await,
     }
 }
 

@@ -80,7 +80,7 @@ impl ProfileOrder {
 
 /// `PUT /MemberProfile/{userId}`: fields to set and fields to erase. Every field must
 /// already be defined for the campus (fields are created in the dashboard only).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProfileUpdate {
     pub update: IndexMap<String, serde_json::Value>,
     pub unset: Vec<String>,

@@ -8,7 +8,7 @@ use crate::virbela::domain::{Email, Lenient};
 
 /// A private space to create for a subscriber. `pricingId` names the room type (e.g.
 /// Office 20) and is specific to the campus.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SpaceOrder {
     /// Always 0.

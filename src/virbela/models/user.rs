@@ -88,7 +88,7 @@ fn optional_team<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<TeamId
 }
 
 /// `POST /User/Invitation`: create or update one user.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Invitation {
     pub email: Email,
@@ -174,7 +174,7 @@ pub struct Invited {
 }
 
 /// Who to suspend: by id, by e-mail, or both (then Virbela uses the id).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SuspendTarget {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -200,7 +200,7 @@ impl SuspendTarget {
 }
 
 /// Who to delete: Virbela requires both keys.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeleteTarget {
     pub user_id: UserId,

@@ -1,0 +1,138 @@
+//! Running a parsed command for a caller: authorization, the approval policy, Virbela
+//! calls, and the reply. One file per capability; `actions.rs` holds the gated actions
+//! (their frozen payloads, the re-check before execution, and the execution itself).
+
+mod actions;
+mod admin;
+mod approvals;
+mod directory;
+mod failure;
+mod profiles;
+mod reports;
+mod rooms;
+mod users;
+
+pub(crate) use directory::Directory;
+
+use chrono_tz::Tz;
+
+use super::bot::{BotInner, Caller};
+use super::command::{ApprovalsCommand, Command, RolesCommand};
+use super::grammar;
+use super::reply::Reply;
+use crate::access::{Capability, Role};
+
+/// One command being handled: who asks, with which role, where in time.
+pub(crate) struct Turn<'a> {
+    pub bot: &'a BotInner,
+    pub caller: &'a Caller,
+    pub role: Option<Role>,
+    pub tz: Tz,
+    pub correlation_id: &'a str,
+}
+
+impl Turn<'_> {
+    /// Authorizes and runs `command`.
+    pub async fn run(&self, command: Command) -> Reply {
+        if let Some(needed) = required_capability(&command) {
+            if !self.role.is_some_and(|r| r.can(needed)) {
+                return self.denied(needed);
+            }
+        }
+        match command {
+            Command::Help { topic: None } => grammar::help_overview(self.role),
+            Command::Help { topic: Some(id) } => grammar::help_for(id, self.role),
+            Command::Form(id) => {
+                let mut help = grammar::help_for(id, self.role);
+                help.status = super::reply::Status::Usage;
+                help
+            }
+            Command::Users { filter } => self.users(filter.as_deref()).await,
+            Command::UsersPending => self.users_pending().await,
+            Command::User { who } => self.user(&who).await,
+            Command::Invite(args) => self.invite(*args).await,
+            Command::Suspend { who, reason } => self.suspend(&who, reason.as_deref()).await,
+            Command::Delete { who, reason } => self.delete(&who, reason.as_deref()).await,
+            Command::Profile { who } => self.profile(&who).await,
+            Command::ProfileEdit { who, set, unset } => self.profile_edit(&who, set, unset).await,
+            Command::Rooms { filter } => self.rooms(filter.as_deref()).await,
+            Command::Attendance {
+                room,
+                range,
+                range_label,
+            } => self.room_attendance(&room, range, &range_label).await,
+            Command::Volume {
+                volume,
+                range,
+                range_label,
+            } => self.volume_attendance(volume, range, &range_label).await,
+            Command::Waitlist {
+                range,
+                range_label,
+                sfs_room,
+            } => {
+                self.waitlist(range, &range_label, sfs_room.as_deref())
+                    .await
+            }
+            Command::SpaceCreate {
+                email,
+                first_name,
+                last_name,
+                pricing_id,
+            } => {
+                self.space_create(email, first_name, last_name, pricing_id)
+                    .await
+            }
+            Command::Approvals(sub) => self.approvals(sub).await,
+            Command::Roles(sub) => self.roles(sub).await,
+            Command::AuditRecent => self.audit_recent().await,
+        }
+    }
+
+    fn denied(&self, needed: Capability) -> Reply {
+        let has = self
+            .role
+            .map_or("no role".to_string(), |r| format!("the {r} role"));
+        Reply::refused(format!(
+            "You need the {} role or higher for this; you have {has}. An admin can grant it with `roles grant {} {}`.",
+            needed.min_role(),
+            self.caller.principal,
+            needed.min_role()
+        ))
+    }
+
+    pub fn principal(&self) -> String {
+        self.caller.principal.to_string()
+    }
+}
+
+/// What a command needs before anything runs (the engine re-checks votes and requests).
+fn required_capability(command: &Command) -> Option<Capability> {
+    Some(match command {
+        Command::Help { .. } | Command::Form(_) => return None,
+        Command::Users { .. }
+        | Command::UsersPending
+        | Command::User { .. }
+        | Command::Profile { .. }
+        | Command::Rooms { .. }
+        | Command::Attendance { .. }
+        | Command::Volume { .. }
+        | Command::Waitlist { .. } => Capability::View,
+        Command::Invite(_)
+        | Command::Suspend { .. }
+        | Command::Delete { .. }
+        | Command::ProfileEdit { .. }
+        | Command::SpaceCreate { .. } => Capability::Request,
+        Command::Approvals(sub) => match sub {
+            ApprovalsCommand::Pending | ApprovalsCommand::Mine | ApprovalsCommand::Show(_) => {
+                Capability::View
+            }
+            ApprovalsCommand::Approve(_) | ApprovalsCommand::Deny { .. } => Capability::Decide,
+            ApprovalsCommand::Cancel(_) => Capability::Request,
+        },
+        Command::Roles(RolesCommand::List)
+        | Command::Roles(RolesCommand::Grant { .. })
+        | Command::Roles(RolesCommand::Revoke { .. })
+        | Command::AuditRecent => Capability::Administer,
+    })
+}

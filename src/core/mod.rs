@@ -1,0 +1,17 @@
+//! The command core: platform-neutral. It turns words into typed commands (`grammar`),
+//! resolves users, rooms and ranges, authorizes and applies the approval policy, runs
+//! commands against Virbela, and answers with a [`Reply`]. It knows nothing of Slack,
+//! Teams or terminals; adapters translate requests in and replies out.
+
+pub mod bot;
+pub mod command;
+mod execute;
+pub mod grammar;
+pub mod reply;
+
+pub use bot::{Bot, BotParts, Caller};
+pub use command::{
+    ApprovalsCommand, Command, CommandId, InviteArgs, ParseContext, RolesCommand, UsageError,
+    UserRef,
+};
+pub use reply::{Attachment, ButtonStyle, Field, Reply, ReplyAction, Status, Table, Visibility};

@@ -1,0 +1,156 @@
+//! A bot wired to a seeded sandbox and a test store, with the four demo people:
+//! alice admin, bob approver, carol operator, dave viewer.
+
+use secrecy::SecretString;
+use serde_json::Value;
+use url::Url;
+use virbela_bot::access::{Principal, Role};
+use virbela_bot::approvals::ApprovalSettings;
+use virbela_bot::core::{Bot, BotParts, Caller, Reply};
+use virbela_bot::policy::Policy;
+use virbela_bot::sandbox::{self, RunningSandbox, SandboxOptions};
+use virbela_bot::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
+
+use crate::harness::{TestDb, access, grant};
+
+pub struct Bench {
+    pub bot: Bot,
+    pub client: VirbelaClient,
+    pub sandbox: RunningSandbox,
+    pub store: TestDb,
+    http: reqwest::Client,
+}
+
+impl Bench {
+    pub async fn new(store: TestDb) -> Bench {
+        let options = SandboxOptions::default();
+        let sandbox = sandbox::spawn(options.clone(), "127.0.0.1:0".parse().expect("addr"))
+            .await
+            .expect("sandbox");
+        let client = VirbelaClient::new(
+            Campus {
+                credentials: Credentials::new(
+                    options.client_id.clone(),
+                    SecretString::from(options.client_secret.clone()),
+                    options.client_name.clone(),
+                ),
+                endpoints: Endpoints::single(Url::parse(&sandbox.base_url()).expect("url")),
+            },
+            ClientOptions::default(),
+        )
+        .expect("client");
+        grant(&store.db, Role::Admin, &["console:alice"]).await;
+        grant(&store.db, Role::Approver, &["console:bob"]).await;
+        grant(&store.db, Role::Operator, &["console:carol"]).await;
+        grant(&store.db, Role::Viewer, &["console:dave"]).await;
+        let bot = Bot::new(BotParts {
+            virbela: client.clone(),
+            db: store.db.clone(),
+            access: access(),
+            policy: Policy::default(),
+            approval_settings: ApprovalSettings::default(),
+            default_timezone: chrono_tz::UTC,
+        });
+        Bench {
+            bot,
+            client,
+            sandbox,
+            store,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// `who` types `text`.
+    pub async fn say(&self, who: &str, text: &str) -> Reply {
+        let principal: Principal = format!("console:{who}").parse().expect("principal");
+        self.bot.handle(&Caller::new(principal), text).await
+    }
+
+    /// API calls the sandbox received (method path).
+    pub async fn calls(&self) -> Vec<String> {
+        let log: Value = self
+            .http
+            .get(format!("{}_sandbox/log", self.sandbox.base_url()))
+            .send()
+            .await
+            .expect("log")
+            .json()
+            .await
+            .expect("json");
+        log["calls"]
+            .as_array()
+            .map(|calls| {
+                calls
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} {}",
+                            c["method"].as_str().unwrap_or(""),
+                            c["path"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub async fn clear_calls(&self) {
+        self.http
+            .delete(format!("{}_sandbox/log", self.sandbox.base_url()))
+            .send()
+            .await
+            .expect("clear");
+    }
+
+    pub async fn control(&self, path: &str, body: Value) -> Value {
+        let r = self
+            .http
+            .post(format!("{}_sandbox/{path}", self.sandbox.base_url()))
+            .json(&body)
+            .send()
+            .await
+            .expect("control");
+        assert!(r.status().is_success(), "control {path}: {}", r.status());
+        r.json().await.unwrap_or(Value::Null)
+    }
+
+    /// Number of audit events, to prove nothing was written.
+    pub async fn audit_count(&self) -> usize {
+        virbela_bot::audit::recent(&self.store.db, 100_000)
+            .await
+            .expect("audit")
+            .len()
+    }
+
+    /// The first accepted, not suspended member of the seeded campus other than `skip`.
+    pub async fn member(&self, skip: &[&str]) -> (String, String) {
+        use futures::TryStreamExt;
+        let users: Vec<_> = self.client.users().try_collect().await.expect("users");
+        let u = users
+            .iter()
+            .find(|u| !u.is_suspended() && u.email.as_deref().is_some_and(|e| !skip.contains(&e)))
+            .expect("a member");
+        (u.user_id.to_string(), u.email.clone().expect("email"))
+    }
+}
+
+/// Every text of a reply, for assertions.
+pub fn all_text(reply: &Reply) -> String {
+    let mut out = format!(
+        "{}\n{}\n",
+        reply.title.clone().unwrap_or_default(),
+        reply.text
+    );
+    for f in &reply.fields {
+        out.push_str(&format!("{}: {}\n", f.label, f.value));
+    }
+    if let Some(t) = &reply.table {
+        out.push_str(&t.columns.join(" | "));
+        out.push('\n');
+        for row in &t.rows {
+            out.push_str(&row.join(" | "));
+            out.push('\n');
+        }
+    }
+    out
+}
