@@ -85,6 +85,25 @@ async fn reading_commands(store: TestDb) {
     let waitlist = b.say("dave", "waitlist last 30 days").await;
     assert_eq!(waitlist.status, Status::Ok, "{}", all_text(&waitlist));
     assert!(all_text(&waitlist).contains("Calls"));
+
+    // Bare form commands show their help; nothing runs.
+    let form = b.say("carol", "invite").await;
+    assert_eq!(form.status, Status::Usage);
+    assert!(form.text.contains("invite <email>"), "{}", form.text);
+
+    // Virbela failures become plain words with a correlation id and the rotation hint.
+    b.control(
+        "credentials",
+        json!({"clientId": "rotated", "clientSecret": "rotated"}),
+    )
+    .await;
+    let rotated = b.say("dave", "rooms").await;
+    assert_eq!(rotated.status, Status::Failed, "{}", rotated.text);
+    assert!(
+        rotated.text.contains("rotated") && rotated.text.contains("correlation id"),
+        "{}",
+        rotated.text
+    );
 }
 
 async fn changing_commands(store: TestDb) {
@@ -150,6 +169,30 @@ async fn changing_commands(store: TestDb) {
             .contains("Invited mod@example.com as moderator"),
         "{}",
         approved.text
+    );
+
+    // A denial ends a request, with the reason kept; nothing is done.
+    b.clear_calls().await;
+    let gated = b.say("carol", "invite owner2@example.com role=owner").await;
+    let id = gated.actions[1].value.clone();
+    assert_eq!(gated.actions[1].id, "approval.deny");
+    let denied = b
+        .say("bob", &format!("approvals deny {id} not this quarter"))
+        .await;
+    assert_eq!(denied.status, Status::Ok, "{}", denied.text);
+    assert!(
+        denied.text.contains("Denied") && denied.text.contains("Nothing was done"),
+        "{}",
+        denied.text
+    );
+    let shown = all_text(&b.say("dave", &format!("approvals show {id}")).await);
+    assert!(
+        shown.contains("denied") && shown.contains("not this quarter"),
+        "{shown}"
+    );
+    assert!(
+        !b.calls().await.iter().any(|c| c.contains("owner2")),
+        "never sent"
     );
 
     // Profile edits run at once.
