@@ -7,8 +7,8 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use tracing::Instrument;
 
-use super::command::ParseContext;
-use super::execute::{Directory, Turn};
+use super::command::{Command, ParseContext};
+use super::execute::{self, Directory, Turn};
 use super::grammar;
 use super::reply::Reply;
 use crate::access::{Access, Group, Principal};
@@ -98,18 +98,29 @@ impl Bot {
     /// reply that says what happened (with a correlation id when something broke).
     /// Nothing is called or stored for text that does not parse.
     pub async fn handle(&self, caller: &Caller, text: &str) -> Reply {
+        match self.prepare(caller, text).await {
+            Prepared::Done(reply) => reply,
+            Prepared::Run(job) => self.run(job).await,
+        }
+    }
+
+    /// The fast half of [`Bot::handle`], for adapters that must answer at once (Slack's
+    /// 3-second ack): looks up the caller's role (one store read), parses and authorizes.
+    /// Help, usage errors and refusals come back as [`Prepared::Done`]; anything that calls
+    /// Virbela or writes comes back as a [`Job`] to [`Bot::run`], in the background if need be.
+    pub async fn prepare(&self, caller: &Caller, text: &str) -> Prepared {
         let correlation_id = new_correlation_id();
         let span = tracing::info_span!(
             "command",
             principal = %caller.principal,
             correlation_id = %correlation_id
         );
-        self.handle_with(caller, text, &correlation_id)
+        self.prepare_with(caller, text, correlation_id)
             .instrument(span)
             .await
     }
 
-    async fn handle_with(&self, caller: &Caller, text: &str, correlation_id: &str) -> Reply {
+    async fn prepare_with(&self, caller: &Caller, text: &str, correlation_id: String) -> Prepared {
         let tz = caller.timezone.unwrap_or(self.inner.default_timezone);
         let role = match self
             .inner
@@ -120,9 +131,9 @@ impl Bot {
             Ok(role) => role,
             Err(e) => {
                 tracing::error!(error = %e, "role lookup failed");
-                return Reply::failed(format!(
+                return Prepared::Done(Reply::failed(format!(
                     "The bot's store is not answering, so nothing was done. Try again shortly. (correlation id {correlation_id})"
-                ));
+                )));
             }
         };
         let command = match grammar::parse(
@@ -139,17 +150,71 @@ impl Bot {
                     let help = grammar::help_for(id, role);
                     reply.text = format!("{}\n\n{}", usage.message, help.text);
                 }
-                return reply;
+                return Prepared::Done(reply);
             }
         };
+        match execute::answer_at_once(&command, role, &caller.principal) {
+            Some(reply) => Prepared::Done(reply),
+            None => Prepared::Run(Job {
+                caller: caller.clone(),
+                role,
+                tz,
+                command,
+                correlation_id,
+            }),
+        }
+    }
+
+    /// Runs a prepared job: Virbela calls, approvals, store writes.
+    pub async fn run(&self, job: Job) -> Reply {
+        let span = tracing::info_span!(
+            "command",
+            principal = %job.caller.principal,
+            correlation_id = %job.correlation_id
+        );
         let turn = Turn {
             bot: &self.inner,
-            caller,
-            role,
-            tz,
-            correlation_id,
+            caller: &job.caller,
+            role: job.role,
+            tz: job.tz,
+            correlation_id: &job.correlation_id,
         };
-        turn.run(command).await
+        turn.run(job.command).instrument(span).await
+    }
+}
+
+/// What [`Bot::prepare`] decided.
+#[derive(Debug)]
+pub enum Prepared {
+    /// The answer, already complete (help, usage error, not allowed).
+    Done(Reply),
+    /// Authorized work to run.
+    Run(Job),
+}
+
+/// An authorized command waiting to run. Owns everything it needs, so an adapter can
+/// move it into a background task after acknowledging.
+#[derive(Debug, Clone)]
+pub struct Job {
+    caller: Caller,
+    role: Option<crate::access::Role>,
+    tz: Tz,
+    command: Command,
+    correlation_id: String,
+}
+
+impl Job {
+    pub fn correlation_id(&self) -> &str {
+        &self.correlation_id
+    }
+
+    pub fn command(&self) -> &Command {
+        &self.command
+    }
+
+    /// What to tell the person while the job runs ("Working on `attendance`…").
+    pub fn working_text(&self) -> String {
+        execute::working_text(&self.command)
     }
 }
 

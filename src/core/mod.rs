@@ -9,7 +9,7 @@ mod execute;
 pub mod grammar;
 pub mod reply;
 
-pub use bot::{Bot, BotParts, Caller};
+pub use bot::{Bot, BotParts, Caller, Job, Prepared};
 pub use command::{
     ApprovalsCommand, Command, CommandId, InviteArgs, ParseContext, RolesCommand, UsageError,
     UserRef,

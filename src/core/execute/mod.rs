@@ -20,7 +20,7 @@ use super::bot::{BotInner, Caller};
 use super::command::{ApprovalsCommand, Command, RolesCommand};
 use super::grammar;
 use super::reply::Reply;
-use crate::access::{Capability, Role};
+use crate::access::{Capability, Principal, Role};
 
 /// One command being handled: who asks, with which role, where in time.
 pub(crate) struct Turn<'a> {
@@ -32,21 +32,15 @@ pub(crate) struct Turn<'a> {
 }
 
 impl Turn<'_> {
-    /// Authorizes and runs `command`.
+    /// Runs `command`, authorized by [`answer_at_once`] (checked again here, cheaply,
+    /// so a job can never run unauthorized).
     pub async fn run(&self, command: Command) -> Reply {
-        if let Some(needed) = required_capability(&command) {
-            if !self.role.is_some_and(|r| r.can(needed)) {
-                return self.denied(needed);
-            }
+        if let Some(reply) = answer_at_once(&command, self.role, &self.caller.principal) {
+            return reply;
         }
         match command {
-            Command::Help { topic: None } => grammar::help_overview(self.role),
-            Command::Help { topic: Some(id) } => grammar::help_for(id, self.role),
-            Command::Form(id) => {
-                let mut help = grammar::help_for(id, self.role);
-                help.status = super::reply::Status::Usage;
-                help
-            }
+            // Answered by `answer_at_once` above.
+            Command::Help { .. } | Command::Form(_) => Reply::ok(""),
             Command::Users { filter } => self.users(filter.as_deref()).await,
             Command::UsersPending => self.users_pending().await,
             Command::User { who } => self.user(&who).await,
@@ -89,20 +83,63 @@ impl Turn<'_> {
         }
     }
 
-    fn denied(&self, needed: Capability) -> Reply {
-        let has = self
-            .role
-            .map_or("no role".to_string(), |r| format!("the {r} role"));
-        Reply::refused(format!(
-            "You need the {} role or higher for this; you have {has}. An admin can grant it with `roles grant {} {}`.",
-            needed.min_role(),
-            self.caller.principal,
-            needed.min_role()
-        ))
-    }
-
     pub fn principal(&self) -> String {
         self.caller.principal.to_string()
+    }
+}
+
+/// The complete answer when one needs no Virbela call and no write: help, forms, and
+/// refusals for want of a role. `None` means the command is authorized and must run.
+pub(crate) fn answer_at_once(
+    command: &Command,
+    role: Option<Role>,
+    principal: &Principal,
+) -> Option<Reply> {
+    match command {
+        Command::Help { topic: None } => return Some(grammar::help_overview(role)),
+        Command::Help { topic: Some(id) } => return Some(grammar::help_for(*id, role)),
+        Command::Form(id) => {
+            let mut help = grammar::help_for(*id, role);
+            help.status = super::reply::Status::Usage;
+            return Some(help);
+        }
+        _ => {}
+    }
+    let needed = required_capability(command)?;
+    if role.is_some_and(|r| r.can(needed)) {
+        return None;
+    }
+    let has = role.map_or("no role".to_string(), |r| format!("the {r} role"));
+    Some(Reply::refused(format!(
+        "You need the {} role or higher for this; you have {has}. An admin can grant it with `roles grant {principal} {}`.",
+        needed.min_role(),
+        needed.min_role()
+    )))
+}
+
+/// What to say while a command runs in the background.
+pub(crate) fn working_text(command: &Command) -> String {
+    match command {
+        Command::Attendance {
+            room, range_label, ..
+        } => format!("Fetching the attendance of {room}, {range_label}…"),
+        Command::Volume {
+            volume,
+            range_label,
+            ..
+        } => format!("Fetching the attendance of private volume {volume}, {range_label}…"),
+        Command::Waitlist { range_label, .. } => {
+            format!("Fetching the waitlist events, {range_label}…")
+        }
+        Command::Users { .. } | Command::UsersPending => "Fetching the campus members…".to_string(),
+        Command::Invite(_)
+        | Command::Suspend { .. }
+        | Command::Delete { .. }
+        | Command::ProfileEdit { .. }
+        | Command::SpaceCreate { .. } => {
+            "Working on it: checking the policy and Virbela…".to_string()
+        }
+        _ => "Working on it…".to_string(),
     }
 }
 
