@@ -11,6 +11,8 @@ pub mod console;
 pub mod core;
 pub mod policy;
 pub mod sandbox;
+pub mod server;
+pub mod slack;
 pub mod store;
 pub mod telemetry;
 pub mod virbela;

@@ -44,6 +44,9 @@ pub enum Command {
     /// The sandbox in-process, a temp SQLite store and an interactive console as four
     /// demo people; no credentials needed.
     Demo(crate::console::DemoArgs),
+    /// The HTTP server: Slack endpoints, /healthz and /readyz, the approval sweeper;
+    /// stops gracefully on SIGINT/SIGTERM.
+    Serve,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +133,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Run(args) => crate::console::run::main(cli.config.as_deref(), args).await,
         Command::Demo(args) => crate::console::demo::main(args).await,
+        Command::Serve => crate::server::main(cli.config.as_deref()).await,
     }
 }
 

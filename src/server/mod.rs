@@ -1,0 +1,185 @@
+//! `virbela-bot serve`: the long-running HTTP server.
+//!
+//! It builds the bot from the configuration (the store opened and migrated), runs the
+//! start-up recovery of interrupted executions once, then serves on `LISTEN_ADDR`:
+//!
+//! - `GET /healthz` and `GET /readyz` ([`health`]);
+//! - the Slack endpoints (`/slack/commands`, `/slack/interactions`, `/slack/events`) when
+//!   `SLACK_SIGNING_SECRET` is set ([`slack`]);
+//!
+//! with one debug log line per request ([`access_log`]) and the periodic sweeper in the
+//! background ([`sweeper`]). On SIGINT/SIGTERM readiness turns 503, the listener stops
+//! accepting, requests in flight get up to [`SHUTDOWN_GRACE`] to finish, the sweeper
+//! stops after its current sweep and the store is closed.
+//!
+//! Socket Mode (`SLACK_APP_TOKEN`) is not implemented yet: `serve` refuses to start
+//! rather than silently ignore the token.
+
+pub mod access_log;
+pub mod health;
+pub mod slack;
+pub mod sweeper;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::config::{Config, ConfigError};
+use health::Health;
+
+/// How long requests in flight (and a sweep in progress) may take to finish once
+/// shutdown has begun; whatever is still running then is cut off.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(25);
+
+/// Why `serve` could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "SLACK_APP_TOKEN is set, but Socket Mode is not available in this version yet: unset \
+         SLACK_APP_TOKEN to serve Slack over HTTP (SLACK_SIGNING_SECRET set, the app's request \
+         URLs pointing at this server's /slack/commands, /slack/interactions and /slack/events)"
+    )]
+    SocketModeUnavailable,
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The bot could not be built (credentials, policy, store…), in the setup's words.
+    #[error("{0}")]
+    Setup(String),
+    #[error("cannot set up the Slack endpoints: {0}")]
+    Slack(#[from] crate::slack::http::SlackSetupError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the HTTP server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// The `serve` command: configuration from the environment (and `--config`), logging as
+/// configured, serving until SIGINT/SIGTERM.
+pub async fn main(config_file: Option<&Path>) -> Result<ExitCode, String> {
+    let config = Config::load(config_file).map_err(|e| e.to_string())?;
+    crate::telemetry::init(config.log_format);
+    serve(&config, crate::cli::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Starts everything `config` describes and serves until `shutdown` completes, then
+/// shuts down gracefully.
+pub async fn serve(
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    if config.slack.app_token.is_some() {
+        return Err(ServeError::SocketModeUnavailable);
+    }
+    let bot = crate::console::bot_from_config(config)
+        .await
+        .map_err(ServeError::Setup)?;
+    let approvals = bot.approvals().clone();
+    let db = approvals.db().clone();
+    let listener = TcpListener::bind(config.listen_addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen_addr,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(ServeError::Serve)?;
+
+    sweeper::recover_at_start(&approvals).await;
+    let (stop, stopped) = watch::channel(false);
+    let sweeper = tokio::spawn(sweeper::run(
+        approvals,
+        db.clone(),
+        sweeper::SWEEP_EVERY,
+        stopped.clone(),
+    ));
+
+    let health = Health::new(db.clone());
+    let mut app = health::router(health.clone());
+    if let Some(slack) = slack::routes(config, &bot, &db)? {
+        app = app.merge(slack);
+    }
+    let app: Router = app.layer(axum::middleware::from_fn(access_log::log_request));
+
+    let mut drained = stopped;
+    let mut server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = drained.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    tracing::info!(%addr, store = ?db.kind(), "serving");
+
+    let early_end = tokio::select! {
+        () = shutdown => None,
+        ended = &mut server => Some(ended),
+    };
+    health.begin_shutdown();
+    stop.send_replace(true);
+    let result = match early_end {
+        Some(ended) => flatten(ended),
+        None => {
+            tracing::info!(
+                grace_secs = SHUTDOWN_GRACE.as_secs(),
+                "shutting down: readiness is 503, no new connections, requests in flight finishing"
+            );
+            drain(server, sweeper, Instant::now() + SHUTDOWN_GRACE).await
+        }
+    };
+    if tokio::time::timeout(Duration::from_secs(5), db.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the store pool did not close within 5 s");
+    }
+    tracing::info!("stopped");
+    result
+}
+
+/// Waits for the server (in-flight requests) and the sweeper until `deadline`, cutting
+/// off whatever is still running then.
+async fn drain(
+    mut server: tokio::task::JoinHandle<std::io::Result<()>>,
+    mut sweeper: tokio::task::JoinHandle<()>,
+    deadline: Instant,
+) -> Result<(), ServeError> {
+    let result = match tokio::time::timeout_at(deadline, &mut server).await {
+        Ok(ended) => flatten(ended),
+        Err(_) => {
+            tracing::warn!(
+                "requests still in flight after {} s of shutdown were cut off",
+                SHUTDOWN_GRACE.as_secs()
+            );
+            server.abort();
+            Ok(())
+        }
+    };
+    if tokio::time::timeout_at(deadline, &mut sweeper)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the sweep in progress was cut off by the shutdown deadline");
+        sweeper.abort();
+    }
+    result
+}
+
+fn flatten(ended: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), ServeError> {
+    match ended {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(ServeError::Serve(e)),
+        Err(e) => Err(ServeError::Serve(std::io::Error::other(e))),
+    }
+}

@@ -1,0 +1,174 @@
+//! A fake Slack on an ephemeral port that records every call: `response_url` posts
+//! (`/response/{n}`), the Web API (`/api/chat.postMessage`, `/api/chat.postEphemeral`,
+//! `/api/files.getUploadURLExternal`, `/api/files.completeUploadExternal`) and file
+//! uploads (`/upload/{id}`).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+
+/// One request the fake received.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub path: String,
+    /// The body as JSON when it was JSON, else the form fields as a JSON object.
+    pub body: Value,
+    pub authorization: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct FakeSlack {
+    calls: Arc<Mutex<Vec<Call>>>,
+    pub base: String,
+    next_response: Arc<AtomicUsize>,
+}
+
+impl FakeSlack {
+    pub async fn start() -> FakeSlack {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake Slack");
+        let base = format!("http://{}/", listener.local_addr().expect("addr"));
+        let fake = FakeSlack {
+            calls: Arc::default(),
+            base,
+            next_response: Arc::default(),
+        };
+        let app = Router::new()
+            .route("/response/{n}", post(response))
+            .route("/api/files.getUploadURLExternal", post(get_upload_url))
+            .route("/api/{method}", post(web_api))
+            .route("/upload/{id}", post(upload))
+            .with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        fake
+    }
+
+    /// The Web API base (`SLACK_API_URL`).
+    pub fn api_url(&self) -> String {
+        format!("{}api/", self.base)
+    }
+
+    /// A fresh `response_url`.
+    pub fn response_url(&self) -> String {
+        let n = self.next_response.fetch_add(1, Ordering::SeqCst);
+        format!("{}response/{n}", self.base)
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.lock().expect("calls").clone()
+    }
+
+    /// Calls whose path is `path` (e.g. `/api/chat.postMessage`, or a response URL's path).
+    pub fn calls_to(&self, path: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.path == path)
+            .collect()
+    }
+
+    /// Waits (up to 10 s) until `path` received `count` calls, and returns them.
+    pub async fn wait_for(&self, path: &str, count: usize) -> Vec<Call> {
+        for _ in 0..500 {
+            let calls = self.calls_to(path);
+            if calls.len() >= count {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "{path} received {} calls, expected {count}; all calls: {:#?}",
+            self.calls_to(path).len(),
+            self.calls()
+        );
+    }
+
+    fn record(&self, uri: &Uri, headers: &HeaderMap, body: &Bytes) {
+        let body = serde_json::from_slice(body).unwrap_or_else(|_| {
+            let form: serde_json::Map<String, Value> = url::form_urlencoded::parse(body)
+                .into_owned()
+                .map(|(k, v)| (k, Value::from(v)))
+                .collect();
+            Value::Object(form)
+        });
+        let authorization = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        self.calls.lock().expect("calls").push(Call {
+            path: uri.path().to_owned(),
+            body,
+            authorization,
+        });
+    }
+}
+
+/// Path of a response URL made by [`FakeSlack::response_url`].
+pub fn path_of(url: &str) -> String {
+    url::Url::parse(url).expect("url").path().to_owned()
+}
+
+async fn response(
+    State(fake): State<FakeSlack>,
+    Path(_n): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    fake.record(&uri, &headers, &body);
+    "ok".into_response()
+}
+
+async fn web_api(
+    State(fake): State<FakeSlack>,
+    Path(method): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    fake.record(&uri, &headers, &body);
+    let answer = match method.as_str() {
+        "chat.postMessage" => json!({"ok": true, "channel": "C1", "ts": "1700000000.000200"}),
+        "chat.postEphemeral" => json!({"ok": true, "message_ts": "1700000000.000300"}),
+        "files.completeUploadExternal" => json!({"ok": true, "files": [{"id": "F1"}]}),
+        _ => json!({"ok": false, "error": "unknown_method"}),
+    };
+    axum::Json(answer).into_response()
+}
+
+async fn get_upload_url(
+    State(fake): State<FakeSlack>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    fake.record(&uri, &headers, &body);
+    let n = fake.next_response.fetch_add(1, Ordering::SeqCst);
+    axum::Json(json!({
+        "ok": true,
+        "upload_url": format!("{}upload/F{n}", fake.base),
+        "file_id": format!("F{n}"),
+    }))
+    .into_response()
+}
+
+async fn upload(
+    State(fake): State<FakeSlack>,
+    Path(_id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    // The bytes are not JSON or a form: record their size only.
+    let size = Bytes::from(format!("size={}", body.len()));
+    fake.record(&uri, &headers, &size);
+    "OK".into_response()
+}

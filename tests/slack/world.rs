@@ -1,0 +1,266 @@
+//! A Slack app under test: the seeded sandbox, a SQLite store in a temp dir with alice
+//! admin, bob approver, carol operator and dave viewer (as Slack users), the bot, the
+//! Slack router on an ephemeral port with a fixed clock, and the fake Slack.
+
+use std::sync::Arc;
+
+use futures::TryStreamExt;
+use secrecy::SecretString;
+use serde_json::Value;
+use url::Url;
+use virbela_bot::access::{Access, Principal, Role, Subject};
+use virbela_bot::approvals::ApprovalSettings;
+use virbela_bot::config::{DatabaseUrl, SlackSettings};
+use virbela_bot::core::{Bot, BotParts};
+use virbela_bot::policy::Policy;
+use virbela_bot::sandbox::{self, RunningSandbox, SandboxOptions};
+use virbela_bot::slack::http::{SlackState, router};
+use virbela_bot::store::Db;
+use virbela_bot::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
+
+use crate::fake_slack::FakeSlack;
+use crate::fixtures::{SIGNING_SECRET, Signed};
+
+pub const ALICE: &str = "UALICE";
+pub const BOB: &str = "UBOB";
+pub const CAROL: &str = "UCAROL";
+pub const DAVE: &str = "UDAVE";
+
+/// The time the app's clock is fixed at; requests are signed for it.
+pub const NOW: i64 = 1_750_000_000;
+
+const ROOT: &str = "console:root";
+
+pub struct World {
+    pub slack: FakeSlack,
+    pub sandbox: RunningSandbox,
+    pub client: VirbelaClient,
+    pub app: String,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// What the app answered.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+}
+
+impl World {
+    /// With a bot token (files and mentions work).
+    pub async fn new() -> World {
+        World::build(true).await
+    }
+
+    pub async fn without_bot_token() -> World {
+        World::build(false).await
+    }
+
+    async fn build(bot_token: bool) -> World {
+        let slack = FakeSlack::start().await;
+        let options = SandboxOptions::default();
+        let sandbox = sandbox::spawn(options.clone(), "127.0.0.1:0".parse().expect("addr"))
+            .await
+            .expect("sandbox");
+        let client = VirbelaClient::new(
+            Campus {
+                credentials: Credentials::new(
+                    options.client_id.clone(),
+                    SecretString::from(options.client_secret.clone()),
+                    options.client_name.clone(),
+                ),
+                endpoints: Endpoints::single(Url::parse(&sandbox.base_url()).expect("url")),
+            },
+            ClientOptions::default(),
+        )
+        .expect("client");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = DatabaseUrl::parse(&format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("store.db").display()
+        ))
+        .expect("sqlite URL");
+        let db = Db::open(&url).await.expect("store");
+        let access = Access::new(&[ROOT.to_owned()]).expect("access");
+        for (user, role) in [
+            (ALICE, Role::Admin),
+            (BOB, Role::Approver),
+            (CAROL, Role::Operator),
+            (DAVE, Role::Viewer),
+        ] {
+            let subject: Subject = format!("slack:{user}").parse().expect("subject");
+            let root: Principal = ROOT.parse().expect("root");
+            access
+                .grant(&db, &root, &subject, role)
+                .await
+                .expect("grant");
+        }
+        let bot = Bot::new(BotParts {
+            virbela: client.clone(),
+            db: db.clone(),
+            access,
+            policy: Policy::default(),
+            approval_settings: ApprovalSettings::default(),
+            default_timezone: chrono_tz::UTC,
+        });
+        let settings = SlackSettings {
+            signing_secret: Some(SecretString::from(SIGNING_SECRET)),
+            bot_token: bot_token.then(|| SecretString::from("xoxb-test-token")),
+            app_token: None,
+            api_url: Url::parse(&slack.api_url()).expect("api url"),
+            approvals_channel: None,
+        };
+        let state = SlackState::new(bot, db, &settings)
+            .expect("state")
+            .with_clock(Arc::new(|| NOW));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind app");
+        let app = format!("http://{}", listener.local_addr().expect("addr"));
+        let routes = router(state);
+        tokio::spawn(async move { axum::serve(listener, routes).await });
+        World {
+            slack,
+            sandbox,
+            client,
+            app,
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// Sends a signed (or deliberately mis-signed) request to `path`.
+    pub async fn send(&self, path: &str, request: Signed) -> Answer {
+        let mut builder = self
+            .http
+            .post(format!("{}{path}", self.app))
+            .header("content-type", request.content_type)
+            .body(request.body);
+        for (name, value) in request.headers {
+            builder = builder.header(name, value);
+        }
+        let response = builder.send().await.expect("send");
+        Answer {
+            status: response.status().as_u16(),
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    /// `user` types `/virbela {text}`; returns the ack and the command's response URL.
+    pub async fn command(&self, user: &str, text: &str) -> (Answer, String) {
+        let response_url = self.slack.response_url();
+        let body = crate::fixtures::slash_command(user, text, &response_url);
+        let answer = self.send("/slack/commands", Signed::form(body, NOW)).await;
+        (answer, response_url)
+    }
+
+    /// `user` clicks the button `action_id` with `value` on a message whose response URL
+    /// is `response_url`.
+    pub async fn click(
+        &self,
+        user: &str,
+        action_id: &str,
+        value: &str,
+        response_url: &str,
+    ) -> Answer {
+        let body = crate::fixtures::block_actions(user, action_id, value, response_url);
+        self.send("/slack/interactions", Signed::form(body, NOW))
+            .await
+    }
+
+    /// API calls the sandbox received (`METHOD /path`).
+    pub async fn sandbox_calls(&self) -> Vec<String> {
+        let log: Value = self
+            .http
+            .get(format!("{}_sandbox/log", self.sandbox.base_url()))
+            .send()
+            .await
+            .expect("log")
+            .json()
+            .await
+            .expect("json");
+        log["calls"]
+            .as_array()
+            .map(|calls| {
+                calls
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} {}",
+                            c["method"].as_str().unwrap_or(""),
+                            c["path"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    pub async fn count_sandbox(&self, call: &str) -> usize {
+        self.sandbox_calls()
+            .await
+            .iter()
+            .filter(|c| *c == call)
+            .count()
+    }
+
+    pub async fn clear_sandbox_log(&self) {
+        self.http
+            .delete(format!("{}_sandbox/log", self.sandbox.base_url()))
+            .send()
+            .await
+            .expect("clear");
+    }
+
+    /// An accepted, not suspended member of the seeded campus other than `skip`: (user
+    /// id, email).
+    pub async fn member(&self, skip: &[&str]) -> (String, String) {
+        let users: Vec<_> = self.client.users().try_collect().await.expect("users");
+        let u = users
+            .iter()
+            .find(|u| !u.is_suspended() && u.email.as_deref().is_some_and(|e| !skip.contains(&e)))
+            .expect("a member");
+        (u.user_id.to_string(), u.email.clone().expect("email"))
+    }
+}
+
+/// All the text of a Slack message JSON (fallback text and every block's text), for
+/// assertions.
+pub fn message_text(message: &Value) -> String {
+    let mut out = String::new();
+    collect_text(message, &mut out);
+    out
+}
+
+fn collect_text(value: &Value, out: &mut String) {
+    match value {
+        Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_text(v, out)),
+        Value::Object(map) => map.values().for_each(|v| collect_text(v, out)),
+        _ => {}
+    }
+}
+
+/// The `value` of the button `action_id` in a Block Kit message.
+pub fn button_value(message: &Value, action_id: &str) -> Option<String> {
+    match message {
+        Value::Object(map) => {
+            if map.get("action_id").and_then(Value::as_str) == Some(action_id) {
+                return map.get("value").and_then(Value::as_str).map(str::to_owned);
+            }
+            map.values().find_map(|v| button_value(v, action_id))
+        }
+        Value::Array(items) => items.iter().find_map(|v| button_value(v, action_id)),
+        _ => None,
+    }
+}
