@@ -11,7 +11,8 @@ use super::command::{Command, ParseContext};
 use super::execute::{self, Directory, Turn};
 use super::grammar;
 use super::reply::Reply;
-use crate::access::{Access, Group, Principal};
+use super::role_cache::RoleCache;
+use crate::access::{Access, Group, Principal, Role};
 use crate::approvals::{ApprovalSettings, Approvals};
 use crate::policy::Policy;
 use crate::store::Db;
@@ -61,6 +62,7 @@ pub(crate) struct BotInner {
     pub approvals: Approvals,
     pub default_timezone: Tz,
     pub directory: Directory,
+    pub roles: RoleCache,
 }
 
 /// The command core. Cheap to clone.
@@ -80,6 +82,7 @@ impl Bot {
         Bot {
             inner: Arc::new(BotInner {
                 directory: Directory::new(parts.virbela.clone()),
+                roles: RoleCache::default(),
                 virbela: parts.virbela,
                 db: parts.db,
                 access: parts.access,
@@ -122,12 +125,7 @@ impl Bot {
 
     async fn prepare_with(&self, caller: &Caller, text: &str, correlation_id: String) -> Prepared {
         let tz = caller.timezone.unwrap_or(self.inner.default_timezone);
-        let role = match self
-            .inner
-            .access
-            .role_of(&self.inner.db, &caller.principal, &caller.groups)
-            .await
-        {
+        let role = match self.role_of(caller).await {
             Ok(role) => role,
             Err(e) => {
                 tracing::error!(error = %e, "role lookup failed");
@@ -165,6 +163,22 @@ impl Bot {
         }
     }
 
+    /// The caller's role, from the short-lived cache when fresh.
+    async fn role_of(&self, caller: &Caller) -> Result<Option<Role>, crate::store::StoreError> {
+        if let Some(role) = self.inner.roles.get(&caller.principal, &caller.groups) {
+            return Ok(role);
+        }
+        let role = self
+            .inner
+            .access
+            .role_of(&self.inner.db, &caller.principal, &caller.groups)
+            .await?;
+        self.inner
+            .roles
+            .put(&caller.principal, &caller.groups, role);
+        Ok(role)
+    }
+
     /// Runs a prepared job: Virbela calls, approvals, store writes.
     pub async fn run(&self, job: Job) -> Reply {
         let span = tracing::info_span!(
@@ -197,7 +211,7 @@ pub enum Prepared {
 #[derive(Debug, Clone)]
 pub struct Job {
     caller: Caller,
-    role: Option<crate::access::Role>,
+    role: Option<Role>,
     tz: Tz,
     command: Command,
     correlation_id: String,

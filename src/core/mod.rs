@@ -8,6 +8,7 @@ pub mod command;
 mod execute;
 pub mod grammar;
 pub mod reply;
+mod role_cache;
 
 pub use bot::{Bot, BotParts, Caller, Job, Prepared};
 pub use command::{
@@ -15,3 +16,4 @@ pub use command::{
     UserRef,
 };
 pub use reply::{Attachment, ButtonStyle, Field, Reply, ReplyAction, Status, Table, Visibility};
+pub use role_cache::ROLE_CACHE_TTL;

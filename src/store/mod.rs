@@ -153,8 +153,11 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true);
+                // A file on this machine: no network to fail between uses, so no ping
+                // on every acquire (it costs a round trip to the connection's thread).
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
                     .await

@@ -280,6 +280,31 @@ async fn changing_commands(store: TestDb) {
     );
     let revoked = b.say("alice", "roles revoke slack:U012ABCDEF viewer").await;
     assert_eq!(revoked.status, Status::Ok, "{}", revoked.text);
+    // Role changes apply at once on this replica (the role cache is cleared).
+    assert_eq!(
+        b.say("dave", "invite d1@example.com").await.status,
+        Status::Refused
+    );
+    assert_eq!(
+        b.say("alice", "roles grant console:dave operator")
+            .await
+            .status,
+        Status::Ok
+    );
+    assert_eq!(
+        b.say("dave", "invite d1@example.com").await.status,
+        Status::Ok
+    );
+    assert_eq!(
+        b.say("alice", "roles revoke console:dave operator")
+            .await
+            .status,
+        Status::Ok
+    );
+    assert_eq!(
+        b.say("dave", "invite d2@example.com").await.status,
+        Status::Refused
+    );
     let audit = all_text(&b.say("alice", "audit recent").await);
     assert!(
         audit.contains("role.revoke") && audit.contains("approval.succeed"),

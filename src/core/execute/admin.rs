@@ -46,10 +46,11 @@ impl Turn<'_> {
                     Ok(s) => s,
                     Err(e) => return Reply::usage(e.to_string()),
                 };
-                match access
+                let granted = access
                     .grant(db, &self.caller.principal, &subject, role)
-                    .await
-                {
+                    .await;
+                self.bot.roles.clear();
+                match granted {
                     Ok(Change::Done) => Reply::ok(format!("Granted {role} to {subject}.")),
                     Ok(Change::Unchanged) => {
                         Reply::ok(format!("{subject} already has the {role} role."))
@@ -62,10 +63,11 @@ impl Turn<'_> {
                     Ok(s) => s,
                     Err(e) => return Reply::usage(e.to_string()),
                 };
-                match access
+                let revoked = access
                     .revoke(db, &self.caller.principal, &subject, role)
-                    .await
-                {
+                    .await;
+                self.bot.roles.clear();
+                match revoked {
                     Ok(Change::Done) => Reply::ok(format!("Revoked {role} from {subject}.")),
                     Ok(Change::Unchanged) => Reply::ok(format!(
                         "{subject} did not have the {role} role; nothing changed."
