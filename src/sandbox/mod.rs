@@ -17,6 +17,7 @@ mod api;
 mod auth;
 mod call_log;
 mod control;
+mod control_client;
 mod errors;
 mod faults;
 mod options;
@@ -38,6 +39,7 @@ use rand_chacha::ChaCha8Rng;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use control_client::{ControlError, SandboxControl};
 pub use options::SandboxOptions;
 
 use state::{Campus, Credentials, Shared};

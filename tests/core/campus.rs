@@ -8,7 +8,7 @@ use virbela_bot::access::{Principal, Role};
 use virbela_bot::approvals::ApprovalSettings;
 use virbela_bot::core::{Bot, BotParts, Caller, Reply};
 use virbela_bot::policy::Policy;
-use virbela_bot::sandbox::{self, RunningSandbox, SandboxOptions};
+use virbela_bot::sandbox::{self, RunningSandbox, SandboxControl, SandboxOptions};
 use virbela_bot::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
 
 use crate::harness::{TestDb, access, grant};
@@ -16,9 +16,10 @@ use crate::harness::{TestDb, access, grant};
 pub struct Bench {
     pub bot: Bot,
     pub client: VirbelaClient,
-    pub sandbox: RunningSandbox,
+    /// Kept alive for the whole test: dropping it stops the sandbox.
+    _sandbox: RunningSandbox,
     pub store: TestDb,
-    http: reqwest::Client,
+    control: SandboxControl,
 }
 
 impl Bench {
@@ -51,12 +52,13 @@ impl Bench {
             approval_settings: ApprovalSettings::default(),
             default_timezone: chrono_tz::UTC,
         });
+        let control = SandboxControl::new(sandbox.base_url());
         Bench {
             bot,
             client,
-            sandbox,
+            _sandbox: sandbox,
             store,
-            http: reqwest::Client::new(),
+            control,
         }
     }
 
@@ -66,52 +68,17 @@ impl Bench {
         self.bot.handle(&Caller::new(principal), text).await
     }
 
-    /// API calls the sandbox received (method path).
+    /// API calls the sandbox received (`METHOD /path`).
     pub async fn calls(&self) -> Vec<String> {
-        let log: Value = self
-            .http
-            .get(format!("{}_sandbox/log", self.sandbox.base_url()))
-            .send()
-            .await
-            .expect("log")
-            .json()
-            .await
-            .expect("json");
-        log["calls"]
-            .as_array()
-            .map(|calls| {
-                calls
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{} {}",
-                            c["method"].as_str().unwrap_or(""),
-                            c["path"].as_str().unwrap_or("")
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.control.call_lines().await.expect("sandbox log")
     }
 
     pub async fn clear_calls(&self) {
-        self.http
-            .delete(format!("{}_sandbox/log", self.sandbox.base_url()))
-            .send()
-            .await
-            .expect("clear");
+        self.control.delete("log").await.expect("clear log");
     }
 
     pub async fn control(&self, path: &str, body: Value) -> Value {
-        let r = self
-            .http
-            .post(format!("{}_sandbox/{path}", self.sandbox.base_url()))
-            .json(&body)
-            .send()
-            .await
-            .expect("control");
-        assert!(r.status().is_success(), "control {path}: {}", r.status());
-        r.json().await.unwrap_or(Value::Null)
+        self.control.post(path, &body).await.expect("control call")
     }
 
     /// Number of audit events, to prove nothing was written.

@@ -13,7 +13,7 @@ use virbela_bot::approvals::ApprovalSettings;
 use virbela_bot::config::{DatabaseUrl, SlackSettings};
 use virbela_bot::core::{Bot, BotParts};
 use virbela_bot::policy::Policy;
-use virbela_bot::sandbox::{self, RunningSandbox, SandboxOptions};
+use virbela_bot::sandbox::{self, RunningSandbox, SandboxControl, SandboxOptions};
 use virbela_bot::slack::http::{SlackState, router};
 use virbela_bot::store::Db;
 use virbela_bot::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
@@ -177,30 +177,10 @@ impl World {
 
     /// API calls the sandbox received (`METHOD /path`).
     pub async fn sandbox_calls(&self) -> Vec<String> {
-        let log: Value = self
-            .http
-            .get(format!("{}_sandbox/log", self.sandbox.base_url()))
-            .send()
+        SandboxControl::new(self.sandbox.base_url())
+            .call_lines()
             .await
-            .expect("log")
-            .json()
-            .await
-            .expect("json");
-        log["calls"]
-            .as_array()
-            .map(|calls| {
-                calls
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{} {}",
-                            c["method"].as_str().unwrap_or(""),
-                            c["path"].as_str().unwrap_or("")
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+            .expect("sandbox log")
     }
 
     pub async fn count_sandbox(&self, call: &str) -> usize {
@@ -212,9 +192,8 @@ impl World {
     }
 
     pub async fn clear_sandbox_log(&self) {
-        self.http
-            .delete(format!("{}_sandbox/log", self.sandbox.base_url()))
-            .send()
+        SandboxControl::new(self.sandbox.base_url())
+            .delete("log")
             .await
             .expect("clear");
     }
