@@ -113,7 +113,8 @@ impl Bot {
     /// Virbela or writes comes back as a [`Job`] to [`Bot::run`], in the background if need be.
     pub async fn prepare(&self, caller: &Caller, text: &str) -> Prepared {
         let correlation_id = new_correlation_id();
-        let span = tracing::info_span!(
+        // Debug level: this is the acknowledgement path; `run` has the info-level span.
+        let span = tracing::debug_span!(
             "command",
             principal = %caller.principal,
             correlation_id = %correlation_id

@@ -2,7 +2,7 @@
 //! Slack Block Kit, Teams Adaptive Cards) and need nothing more than what is here.
 
 /// Who sees the reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Visibility {
     /// Only the person who asked (Slack ephemeral, Teams personal).
     #[default]
@@ -12,7 +12,7 @@ pub enum Visibility {
 }
 
 /// How the command ended; adapters map it (the console to exit codes 0, 1, 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Status {
     /// Done (or read).
     #[default]
@@ -28,21 +28,21 @@ pub enum Status {
 }
 
 /// A labelled value (`Email: a@b.c`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub label: String,
     pub value: String,
 }
 
 /// Rows under column headers; every row has one cell per column.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Table {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
 
 /// How a button looks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ButtonStyle {
     #[default]
     Default,
@@ -52,7 +52,7 @@ pub enum ButtonStyle {
 
 /// A button. `id` is stable (e.g. `approval.approve`) and `value` says what it acts on
 /// (e.g. the request id); pressing it runs `command` as the person who pressed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReplyAction {
     pub id: String,
     pub label: String,
@@ -63,7 +63,7 @@ pub struct ReplyAction {
 }
 
 /// A file that goes with the reply (CSV, PNG…).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Attachment {
     pub filename: String,
     pub media_type: String,
@@ -71,7 +71,7 @@ pub struct Attachment {
 }
 
 /// The answer to a command.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Reply {
     pub title: Option<String>,
     pub text: String,

@@ -10,14 +10,13 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::respond::{self, Destination};
 use super::{SlackState, ack, error, form_fields, gate};
 use crate::access::{Platform, Principal};
 use crate::core::{Caller, Prepared};
-use crate::slack::blocks;
 
 const PATH: &str = "/slack/commands";
 
@@ -50,7 +49,11 @@ pub(super) async fn handle(
         ..Caller::new(principal)
     };
     match state.inner.bot.prepare(&caller, &text).await {
-        Prepared::Done(reply) => Json(blocks::message(&reply).to_response_json()).into_response(),
+        Prepared::Done(reply) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            state.inner.rendered.get_or_render(&reply),
+        )
+            .into_response(),
         Prepared::Run(job) => {
             let Some(response_url) = form.remove("response_url").filter(|u| !u.is_empty()) else {
                 return ephemeral(format!(

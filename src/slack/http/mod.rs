@@ -16,6 +16,7 @@
 mod commands;
 mod events;
 mod interactions;
+mod rendered;
 mod respond;
 pub mod state;
 

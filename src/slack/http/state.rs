@@ -8,6 +8,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
+use super::rendered::RenderedAnswers;
 use super::respond::ResponseBudgets;
 use crate::config::SlackSettings;
 use crate::core::Bot;
@@ -44,6 +45,7 @@ pub(super) struct Inner {
     pub api_url: Url,
     pub http: reqwest::Client,
     pub budgets: ResponseBudgets,
+    pub rendered: RenderedAnswers,
 }
 
 impl std::fmt::Debug for SlackState {
@@ -80,6 +82,7 @@ impl SlackState {
                 api_url: settings.api_url.clone(),
                 http,
                 budgets: ResponseBudgets::default(),
+                rendered: RenderedAnswers::default(),
             }),
             clock: Arc::new(|| chrono::Utc::now().timestamp()),
         })
