@@ -6,6 +6,7 @@
 #   DURATION=30s CONNECTIONS=128 benches/slack_ack.sh
 #   BASELINE=1 benches/slack_ack.sh # first the same load on GET /healthz (no Slack work)
 #   PROFILE=1 benches/slack_ack.sh  # perf record of the server during the load, top symbols
+#   CARGO_PROFILE=production benches/slack_ack.sh  # the LTO build production images use
 #
 # Builds the release binary, starts an empty sandbox and `serve` on free ports (SQLite in
 # a temp dir, BOOTSTRAP_ADMINS=slack:UBENCH, SLACK_SIGNING_SECRET=bench-secret), signs ONE
@@ -25,8 +26,10 @@ for tool in wrk curl openssl python3; do
     command -v "$tool" >/dev/null || { echo "slack_ack: $tool is required" >&2; exit 1; }
 done
 
-cargo build --release --quiet --bin virbela-bot
-BIN="${CARGO_TARGET_DIR:-target}/release/virbela-bot"
+# CARGO_PROFILE=production measures the optimised build production images use.
+CARGO_PROFILE=${CARGO_PROFILE:-release}
+cargo build --profile "$CARGO_PROFILE" --quiet --bin virbela-bot
+BIN="${CARGO_TARGET_DIR:-target}/$CARGO_PROFILE/virbela-bot"
 
 TMP=$(mktemp -d)
 PIDS=()
