@@ -10,13 +10,11 @@ use std::time::Instant;
 
 use chrono::{Duration as Span, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
-use secrecy::SecretString;
 use serde_json::{Value, json};
-use url::Url;
 use virbela_bot::sandbox::{self, SandboxOptions};
 use virbela_bot::virbela::domain::{DateRange, RoomId};
 use virbela_bot::virbela::models::AttendanceTarget;
-use virbela_bot::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
+use virbela_bot::virbela::{ClientOptions, VirbelaClient};
 
 struct Setup {
     sessions: usize,
@@ -89,14 +87,9 @@ async fn main() -> Result<(), String> {
 
     let year = DateRange::new(start, start + Span::days(365)).map_err(|e| e.to_string())?;
     let target = AttendanceTarget::Room("BenchRoom1".parse::<RoomId>().map_err(|e| e.to_string())?);
-    let campus = Campus {
-        credentials: Credentials::new(
-            options.client_id.clone(),
-            SecretString::from(options.client_secret.clone()),
-            options.client_name.clone(),
-        ),
-        endpoints: Endpoints::single(Url::parse(&sandbox.base_url()).map_err(|e| e.to_string())?),
-    };
+    let campus = options
+        .campus(&sandbox.base_url())
+        .map_err(|e| e.to_string())?;
     let mut medians = Vec::new();
     for concurrency in [1usize, 8] {
         let client = VirbelaClient::new(

@@ -30,6 +30,21 @@ impl Default for SandboxOptions {
     }
 }
 
+impl SandboxOptions {
+    /// The campus a Virbela client uses to reach a sandbox started with these options
+    /// and serving at `base_url` (both APIs on one base).
+    pub fn campus(&self, base_url: &str) -> Result<crate::virbela::Campus, url::ParseError> {
+        Ok(crate::virbela::Campus {
+            credentials: crate::virbela::Credentials::new(
+                self.client_id.clone(),
+                secrecy::SecretString::from(self.client_secret.clone()),
+                self.client_name.clone(),
+            ),
+            endpoints: crate::virbela::Endpoints::single(url::Url::parse(base_url)?),
+        })
+    }
+}
+
 impl std::fmt::Debug for SandboxOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SandboxOptions")

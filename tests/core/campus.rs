@@ -1,15 +1,13 @@
 //! A bot wired to a seeded sandbox and a test store, with the four demo people:
 //! alice admin, bob approver, carol operator, dave viewer.
 
-use secrecy::SecretString;
 use serde_json::Value;
-use url::Url;
 use virbela_bot::access::{Principal, Role};
 use virbela_bot::approvals::ApprovalSettings;
 use virbela_bot::core::{Bot, BotParts, Caller, Reply};
 use virbela_bot::policy::Policy;
 use virbela_bot::sandbox::{self, RunningSandbox, SandboxControl, SandboxOptions};
-use virbela_bot::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
+use virbela_bot::virbela::{ClientOptions, VirbelaClient};
 
 use crate::harness::{TestDb, access, grant};
 
@@ -29,14 +27,7 @@ impl Bench {
             .await
             .expect("sandbox");
         let client = VirbelaClient::new(
-            Campus {
-                credentials: Credentials::new(
-                    options.client_id.clone(),
-                    SecretString::from(options.client_secret.clone()),
-                    options.client_name.clone(),
-                ),
-                endpoints: Endpoints::single(Url::parse(&sandbox.base_url()).expect("url")),
-            },
+            options.campus(&sandbox.base_url()).expect("sandbox campus"),
             ClientOptions::default(),
         )
         .expect("client");

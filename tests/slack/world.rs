@@ -16,7 +16,7 @@ use virbela_bot::policy::Policy;
 use virbela_bot::sandbox::{self, RunningSandbox, SandboxControl, SandboxOptions};
 use virbela_bot::slack::http::{SlackState, router};
 use virbela_bot::store::Db;
-use virbela_bot::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
+use virbela_bot::virbela::{ClientOptions, VirbelaClient};
 
 use crate::fake_slack::FakeSlack;
 use crate::fixtures::{SIGNING_SECRET, Signed};
@@ -70,14 +70,7 @@ impl World {
             .await
             .expect("sandbox");
         let client = VirbelaClient::new(
-            Campus {
-                credentials: Credentials::new(
-                    options.client_id.clone(),
-                    SecretString::from(options.client_secret.clone()),
-                    options.client_name.clone(),
-                ),
-                endpoints: Endpoints::single(Url::parse(&sandbox.base_url()).expect("url")),
-            },
+            options.campus(&sandbox.base_url()).expect("sandbox campus"),
             ClientOptions::default(),
         )
         .expect("client");

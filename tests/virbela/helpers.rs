@@ -3,11 +3,9 @@
 
 use std::time::Duration;
 
-use secrecy::SecretString;
 use serde_json::{Value, json};
-use url::Url;
 use virbela_bot::sandbox::{self, RunningSandbox, SandboxOptions};
-use virbela_bot::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
+use virbela_bot::virbela::{ClientOptions, VirbelaClient};
 
 pub const CLIENT_ID: &str = "test-client";
 pub const CLIENT_SECRET: &str = "TOP-SECRET-d41d8cd98f00b204";
@@ -41,31 +39,23 @@ impl TestCampus {
     }
 
     pub async fn start(seed: Option<u64>, options: ClientOptions) -> Self {
+        let sandbox_options = SandboxOptions {
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+            client_name: CLIENT_NAME.into(),
+            seed,
+            anchor: None,
+        };
         let sandbox = sandbox::spawn(
-            SandboxOptions {
-                client_id: CLIENT_ID.into(),
-                client_secret: CLIENT_SECRET.into(),
-                client_name: CLIENT_NAME.into(),
-                seed,
-                anchor: None,
-            },
+            sandbox_options.clone(),
             "127.0.0.1:0".parse().expect("addr"),
         )
         .await
         .expect("sandbox starts");
-        let base = Url::parse(&sandbox.base_url()).expect("base url");
-        let client = VirbelaClient::new(
-            Campus {
-                credentials: Credentials::new(
-                    CLIENT_ID,
-                    SecretString::from(CLIENT_SECRET),
-                    CLIENT_NAME,
-                ),
-                endpoints: Endpoints::single(base),
-            },
-            options,
-        )
-        .expect("client");
+        let campus = sandbox_options
+            .campus(&sandbox.base_url())
+            .expect("sandbox campus");
+        let client = VirbelaClient::new(campus, options).expect("client");
         TestCampus {
             sandbox,
             client,

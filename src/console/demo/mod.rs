@@ -15,8 +15,6 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Args;
-use secrecy::SecretString;
-use url::Url;
 
 use self::people::{GRANTED_BY, PEOPLE};
 use self::session::Session;
@@ -29,7 +27,7 @@ use crate::core::{Bot, BotParts, Caller};
 use crate::policy::Policy;
 use crate::sandbox::{self, SandboxOptions};
 use crate::store::Db;
-use crate::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
+use crate::virbela::{ClientOptions, VirbelaClient};
 
 pub use script::{ScriptError, ScriptLine, parse as parse_script};
 
@@ -182,16 +180,10 @@ fn load_script(path: &Path) -> Result<Vec<ScriptLine>, String> {
 
 /// The Virbela client for the in-process sandbox (its default credentials).
 fn sandbox_client(setup: &Setup) -> Result<VirbelaClient, String> {
-    let base = Url::parse(&setup.sandbox_url).map_err(|e| format!("sandbox URL: {e}"))?;
-    let credentials = Credentials::new(
-        setup.options.client_id.clone(),
-        SecretString::from(setup.options.client_secret.clone()),
-        setup.options.client_name.clone(),
-    );
-    let campus = Campus {
-        credentials,
-        endpoints: Endpoints::single(base),
-    };
+    let campus = setup
+        .options
+        .campus(&setup.sandbox_url)
+        .map_err(|e| format!("sandbox URL: {e}"))?;
     VirbelaClient::new(campus, ClientOptions::default()).map_err(|e| e.to_string())
 }
 
