@@ -21,8 +21,8 @@ pub fn routes(config: &Config, bot: &Bot, db: &Db) -> Result<Option<Router>, Sla
     }
     if config.slack.bot_token.is_none() {
         tracing::warn!(
-            "SLACK_BOT_TOKEN is not set: slash commands work, but app mentions are not answered \
-             and report files are not uploaded"
+            "SLACK_BOT_TOKEN is not set: slash commands work, but modals, approval cards, app \
+             mentions and report files need it"
         );
     }
     let state = SlackState::new(bot.clone(), db.clone(), &config.slack)?;

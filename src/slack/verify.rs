@@ -34,6 +34,8 @@ pub enum SignatureError {
     Malformed,
     #[error("signature does not match")]
     Mismatch,
+    #[error("no signing secret is configured, so no HTTP request can be verified")]
+    NoSecret,
 }
 
 /// Checks Slack's signatures with the app's signing secret.

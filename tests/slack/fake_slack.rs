@@ -45,7 +45,7 @@ impl FakeSlack {
         let app = Router::new()
             .route("/response/{n}", post(response))
             .route("/api/files.getUploadURLExternal", post(get_upload_url))
-            .route("/api/{method}", post(web_api))
+            .route("/api/{method}", post(web_api).get(web_api))
             .route("/upload/{id}", post(upload))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
@@ -91,14 +91,29 @@ impl FakeSlack {
         );
     }
 
+    /// A string field of the body of the last call.
+    fn last_body_field(&self, field: &str) -> Option<String> {
+        let calls = self.calls.lock().expect("calls");
+        calls.last()?.body.get(field)?.as_str().map(str::to_owned)
+    }
+
     fn record(&self, uri: &Uri, headers: &HeaderMap, body: &Bytes) {
-        let body = serde_json::from_slice(body).unwrap_or_else(|_| {
-            let form: serde_json::Map<String, Value> = url::form_urlencoded::parse(body)
+        let query: Option<serde_json::Map<String, Value>> = uri.query().map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
                 .into_owned()
                 .map(|(k, v)| (k, Value::from(v)))
-                .collect();
-            Value::Object(form)
+                .collect()
         });
+        let body = match query {
+            Some(query) if body.is_empty() => Value::Object(query),
+            _ => serde_json::from_slice(body).unwrap_or_else(|_| {
+                let form: serde_json::Map<String, Value> = url::form_urlencoded::parse(body)
+                    .into_owned()
+                    .map(|(k, v)| (k, Value::from(v)))
+                    .collect();
+                Value::Object(form)
+            }),
+        };
         let authorization = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
@@ -136,7 +151,26 @@ async fn web_api(
 ) -> Response {
     fake.record(&uri, &headers, &body);
     let answer = match method.as_str() {
-        "chat.postMessage" => json!({"ok": true, "channel": "C1", "ts": "1700000000.000200"}),
+        "chat.postMessage" => {
+            let n = fake.next_response.fetch_add(1, Ordering::SeqCst);
+            let channel = fake
+                .last_body_field("channel")
+                .unwrap_or_else(|| "C1".into());
+            let ts = format!("1700000000.{n:06}");
+            json!({
+                "ok": true,
+                "channel": channel,
+                "ts": ts,
+                "message": {"ts": ts, "text": ""},
+            })
+        }
+        "chat.update" => {
+            let channel = fake
+                .last_body_field("channel")
+                .unwrap_or_else(|| "C1".into());
+            let ts = fake.last_body_field("ts").unwrap_or_default();
+            json!({"ok": true, "channel": channel, "ts": ts})
+        }
         "chat.postEphemeral" => json!({"ok": true, "message_ts": "1700000000.000300"}),
         "files.completeUploadExternal" => json!({"ok": true, "files": [{"id": "F1"}]}),
         _ => json!({"ok": false, "error": "unknown_method"}),

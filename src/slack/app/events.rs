@@ -1,29 +1,21 @@
-//! `POST /slack/events`: the Events API. `url_verification` answers the challenge (after
+//! The Events API. `url_verification` answers the challenge (after
 //! the signature check). `event_callback` deliveries are de-duplicated on
-//! `(team_id, event_id)` through the store (a retry with `X-Slack-Retry-Num` is
-//! acknowledged and not processed again; a store failure answers 500 so Slack retries),
+//! `(team_id, event_id)` through the store (a retry is acknowledged and not processed
+//! again; a store failure asks Slack to retry),
 //! acknowledged at once and processed in the background: an `app_mention` runs the text
 //! after the mention as a command and answers in the thread — `chat.postMessage` when the
 //! reply is for the channel, `chat.postEphemeral` to the caller otherwise.
 
-use axum::Json;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use chrono::TimeDelta;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::respond;
-use super::{SlackState, ack, error, gate};
-use crate::access::{Platform, Principal};
-use crate::core::{Caller, Prepared, Reply, Visibility};
+use super::{Answer, SlackState, people};
+use crate::core::{Prepared, Reply, Visibility};
 use crate::slack::blocks;
 use crate::store::{self, StoreError, inbound_deliveries};
 
-const PATH: &str = "/slack/events";
 /// How long an `event_id` is remembered (Slack retries within about 5 minutes).
 const DEDUPE_FOR: TimeDelta = TimeDelta::hours(1);
 
@@ -50,63 +42,46 @@ struct Event {
     bot_id: Option<String>,
 }
 
-/// Handles one Events API delivery.
-pub(super) async fn handle(
-    State(state): State<SlackState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = match gate(&state, PATH, &headers, body) {
-        Ok(body) => body,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let envelope: Envelope = match serde_json::from_slice(&body) {
+/// Answers one Events API delivery; `retry` is Slack's retry number (0 the first time).
+pub async fn answer(state: &SlackState, envelope: Value, retry: u32) -> Answer {
+    let envelope: Envelope = match serde_json::from_value(envelope) {
         Ok(envelope) => envelope,
         Err(e) => {
-            tracing::warn!(path = PATH, error = %e, "unreadable event envelope");
-            return error(
-                StatusCode::BAD_REQUEST,
-                "body is not an Events API envelope",
-            );
+            tracing::warn!(error = %e, "unreadable event envelope");
+            return Answer::Invalid("body is not an Events API envelope");
         }
     };
     match envelope.kind.as_str() {
         "url_verification" => {
             let challenge = envelope.challenge.unwrap_or_default();
-            Json(serde_json::json!({ "challenge": challenge })).into_response()
+            Answer::Json(json!({ "challenge": challenge }))
         }
-        "event_callback" => callback(state, &headers, envelope).await,
+        "event_callback" => callback(state, envelope, retry).await,
         other => {
             tracing::debug!(
                 kind = other,
                 "event envelope type not handled; acknowledged"
             );
-            ack()
+            Answer::Empty
         }
     }
 }
 
-async fn callback(state: SlackState, headers: &HeaderMap, envelope: Envelope) -> Response {
+async fn callback(state: &SlackState, envelope: Envelope, retry: u32) -> Answer {
     let (Some(event_id), Some(event)) = (envelope.event_id, envelope.event) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "event_callback without event_id or event",
-        );
+        return Answer::Invalid("event_callback without event_id or event");
     };
     if event.kind != "app_mention" {
         // Nothing else is subscribed; acknowledge without a store write.
         tracing::debug!(kind = %event.kind, "event type not handled; acknowledged");
-        return ack();
+        return Answer::Empty;
     }
     let key = format!("{}:{event_id}", envelope.team_id.unwrap_or_default());
-    let retry = headers
-        .get("x-slack-retry-num")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("0");
-    match first_delivery(&state, &key).await {
+    match first_delivery(state, &key).await {
         Ok(true) => {
+            let state = state.clone();
             tokio::spawn(async move { process(state, event).await });
-            ack()
+            Answer::Empty
         }
         Ok(false) => {
             tracing::debug!(
@@ -114,11 +89,11 @@ async fn callback(state: SlackState, headers: &HeaderMap, envelope: Envelope) ->
                 retry,
                 "event already received; acknowledged, not processed again"
             );
-            ack()
+            Answer::Empty
         }
         Err(e) => {
             tracing::error!(event_id, error = %e, "cannot record the event delivery; asking Slack to retry");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "store unavailable")
+            Answer::Retry("store unavailable")
         }
     }
 }
@@ -138,25 +113,21 @@ async fn process(state: SlackState, event: Event) {
     if event.bot_id.is_some() {
         return;
     }
-    if state.inner.bot_token.is_none() {
+    if state.inner.web.is_none() {
         tracing::info!("app mention ignored: answering in a thread needs SLACK_BOT_TOKEN");
         return;
     }
     let user = event.user.unwrap_or_default();
-    let (Ok(principal), Some(channel), Some(ts)) = (
-        Principal::new(Platform::Slack, &user),
-        event.channel,
-        event.ts,
-    ) else {
-        tracing::warn!("app mention without a valid user, channel or ts; ignored");
+    let (Some(channel), Some(ts)) = (event.channel, event.ts) else {
+        tracing::warn!("app mention without a channel or ts; ignored");
+        return;
+    };
+    let Some(caller) = people::caller(&state, &user, Some(channel.clone())).await else {
+        tracing::warn!("app mention without a valid user; ignored");
         return;
     };
     let thread_ts = event.thread_ts.unwrap_or(ts);
     let text = command_text(event.text.as_deref().unwrap_or_default());
-    let caller = Caller {
-        channel: Some(channel.clone()),
-        ..Caller::new(principal)
-    };
     let (mut reply, cid) = match state.inner.bot.prepare(&caller, text).await {
         Prepared::Done(reply) => (reply, "none".to_owned()),
         Prepared::Run(job) => {
@@ -182,19 +153,17 @@ async fn post_in_thread(
     thread_ts: &str,
     user: &str,
 ) -> Result<(), crate::slack::error::SlackApiError> {
-    let mut body = blocks::message(reply).to_response_json();
-    if let Value::Object(map) = &mut body {
-        map.remove("response_type");
-        map.insert("channel".into(), Value::from(channel));
-        map.insert("thread_ts".into(), Value::from(thread_ts));
-    }
-    let method = if reply.visibility == Visibility::Channel {
-        "chat.postMessage"
-    } else {
-        body["user"] = Value::from(user);
-        "chat.postEphemeral"
+    let Some(web) = state.inner.web.as_ref() else {
+        return Ok(());
     };
-    respond::call_api(state, method, &body).await
+    let message = blocks::message(reply);
+    if reply.visibility == Visibility::Channel {
+        web.post_message(channel, Some(thread_ts), &message).await?;
+    } else {
+        web.post_ephemeral(channel, user, Some(thread_ts), &message)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The text after a leading `<@U…>` mention of the bot.

@@ -1,22 +1,19 @@
 //! Delivering results after the ack: `response_url` posts (plain reqwest JSON, since
 //! slack-morphism cannot send `response_type: in_channel` there; at most 5 posts per URL
-//! within 30 minutes, tracked here), `chat.postMessage` / `chat.postEphemeral` with the
-//! bot token, and report files through the files v2 flow into the command's channel.
+//! within 30 minutes, tracked here) and report files through the files v2 flow into the
+//! command's channel.
 //! Failures are logged; `response_url`s are never logged (they are bearer capabilities).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use secrecy::ExposeSecret;
-use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
 use super::state::SlackState;
 use crate::core::{Reply, Visibility};
 use crate::slack::blocks;
-use crate::slack::error::SlackApiError;
 use crate::slack::files::upload_files;
 
 /// Slack accepts this many posts per `response_url`…
@@ -216,69 +213,6 @@ fn checked_url(api_base: &Url, raw: &str) -> Option<Url> {
         (_, "https") | ("http", "http") => Some(url),
         _ => None,
     }
-}
-
-/// The fields of a Web API answer read here.
-#[derive(Debug, Deserialize)]
-struct ApiAnswer {
-    ok: bool,
-    error: Option<String>,
-}
-
-/// A JSON Web API call (`chat.postMessage`, `chat.postEphemeral`) with the bot token.
-pub(super) async fn call_api(
-    state: &SlackState,
-    method: &str,
-    body: &Value,
-) -> Result<(), SlackApiError> {
-    let inner = &state.inner;
-    let Some(token) = inner.bot_token.as_ref() else {
-        return Err(SlackApiError::Unexpected {
-            method: method.to_owned(),
-            detail: "SLACK_BOT_TOKEN is not set".to_owned(),
-        });
-    };
-    let url = method_url(&inner.api_url, method)?;
-    let response = inner
-        .http
-        .post(url)
-        .bearer_auth(token.expose_secret())
-        .json(body)
-        .send()
-        .await
-        .map_err(|e| SlackApiError::transport(method, e))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(SlackApiError::Status {
-            method: method.to_owned(),
-            status,
-        });
-    }
-    let answer: ApiAnswer = response
-        .json()
-        .await
-        .map_err(|e| SlackApiError::transport(method, e))?;
-    if answer.ok {
-        Ok(())
-    } else {
-        Err(SlackApiError::NotOk {
-            method: method.to_owned(),
-            error: answer.error.unwrap_or_else(|| "unknown_error".to_owned()),
-        })
-    }
-}
-
-/// `api_base` joined with a method name, whether or not the base ends with `/`.
-fn method_url(api_base: &Url, method: &str) -> Result<Url, SlackApiError> {
-    let mut base = api_base.clone();
-    if !base.path().ends_with('/') {
-        let path = format!("{}/", base.path());
-        base.set_path(&path);
-    }
-    base.join(method).map_err(|source| SlackApiError::Url {
-        method: method.to_owned(),
-        source,
-    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! [`SlackState`]: what the Slack HTTP handlers share — the bot, the store (event
-//! de-duplication), the signature verifier, the optional bot token, the Web API base,
-//! one HTTP client for every outbound call, the `response_url` budgets and the clock.
+//! [`SlackState`]: what the Slack handlers share — the bot, the store (event
+//! de-duplication), the signature verifier (HTTP mode), the optional bot token and its
+//! Web API client, one HTTP client for `response_url` posts and uploads, the
+//! `response_url` budgets and the clock.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,11 +9,13 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
+use super::people::People;
 use super::rendered::RenderedAnswers;
 use super::respond::ResponseBudgets;
 use crate::config::SlackSettings;
 use crate::core::Bot;
-use crate::slack::verify::SignatureVerifier;
+use crate::slack::verify::{SignatureError, SignatureVerifier};
+use crate::slack::web::{SlackWeb, WebSetupError};
 use crate::store::Db;
 
 /// Timeout of each outbound call (response_url, chat.postMessage, file uploads).
@@ -28,6 +31,8 @@ pub enum SlackSetupError {
     MissingSigningSecret,
     #[error("cannot build the HTTP client for Slack: {0}")]
     HttpClient(#[source] reqwest::Error),
+    #[error(transparent)]
+    WebApi(#[from] WebSetupError),
 }
 
 /// Shared by the Slack handlers. Cheap to clone.
@@ -40,12 +45,19 @@ pub struct SlackState {
 pub(super) struct Inner {
     pub bot: Bot,
     pub db: Db,
-    pub verifier: SignatureVerifier,
+    /// `None` in Socket Mode without a signing secret: HTTP requests are then refused.
+    pub verifier: Option<SignatureVerifier>,
     pub bot_token: Option<SecretString>,
+    /// The Web API with the bot token; `None` without `SLACK_BOT_TOKEN`.
+    pub web: Option<SlackWeb>,
+    #[allow(dead_code)] // read by the approval cards (next commit)
+    pub approvals_channel: Option<String>,
     pub api_url: Url,
     pub http: reqwest::Client,
     pub budgets: ResponseBudgets,
     pub rendered: RenderedAnswers,
+    #[allow(dead_code)] // read by the people lookups (next commit)
+    pub people: People,
 }
 
 impl std::fmt::Debug for SlackState {
@@ -61,13 +73,23 @@ impl std::fmt::Debug for SlackState {
 }
 
 impl SlackState {
-    /// The signing secret is required; without a bot token, files are not uploaded and
-    /// app mentions are not answered (both need the Web API).
+    /// For HTTP mode: the signing secret is required. Without a bot token, files are not
+    /// uploaded, modals do not open, approval cards are not posted and app mentions are
+    /// not answered (all need the Web API).
     pub fn new(bot: Bot, db: Db, settings: &SlackSettings) -> Result<SlackState, SlackSetupError> {
-        let secret = settings
-            .signing_secret
-            .clone()
-            .ok_or(SlackSetupError::MissingSigningSecret)?;
+        if settings.signing_secret.is_none() {
+            return Err(SlackSetupError::MissingSigningSecret);
+        }
+        Self::unsigned(bot, db, settings)
+    }
+
+    /// For Socket Mode, where requests come over the app's own WebSocket: the signing
+    /// secret is optional (HTTP requests are refused without it).
+    pub fn unsigned(
+        bot: Bot,
+        db: Db,
+        settings: &SlackSettings,
+    ) -> Result<SlackState, SlackSetupError> {
         let http = reqwest::Client::builder()
             .timeout(OUTBOUND_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
@@ -77,12 +99,18 @@ impl SlackState {
             inner: Arc::new(Inner {
                 bot,
                 db,
-                verifier: SignatureVerifier::new(secret),
+                verifier: settings.signing_secret.clone().map(SignatureVerifier::new),
+                web: match settings.bot_token.as_ref() {
+                    Some(token) => Some(SlackWeb::new(&settings.api_url, token)?),
+                    None => None,
+                },
                 bot_token: settings.bot_token.clone(),
+                approvals_channel: settings.approvals_channel.clone(),
                 api_url: settings.api_url.clone(),
                 http,
                 budgets: ResponseBudgets::default(),
                 rendered: RenderedAnswers::default(),
+                people: People::default(),
             }),
             clock: Arc::new(|| chrono::Utc::now().timestamp()),
         })
@@ -96,5 +124,27 @@ impl SlackState {
 
     pub(super) fn now_unix(&self) -> i64 {
         (self.clock)()
+    }
+
+    /// Checks an HTTP request's signature over its raw body.
+    pub(crate) fn verify(
+        &self,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+    ) -> Result<(), SignatureError> {
+        match &self.inner.verifier {
+            Some(verifier) => verifier.verify(headers, body, self.now_unix()),
+            None => Err(SignatureError::NoSecret),
+        }
+    }
+
+    /// The bot.
+    pub fn bot(&self) -> &Bot {
+        &self.inner.bot
+    }
+
+    /// The Web API client, when the bot token is set.
+    pub fn web(&self) -> Option<&SlackWeb> {
+        self.inner.web.as_ref()
     }
 }

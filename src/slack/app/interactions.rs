@@ -1,4 +1,4 @@
-//! `POST /slack/interactions`: the form field `payload` holds the JSON. Approval buttons
+//! Interactions (the `payload` JSON of buttons, modals and option searches). Approval buttons
 //! (`block_actions` with `approval.approve` / `approval.deny`, value = request id) are
 //! acknowledged with an empty 200 at once; the vote then runs in the background as the
 //! person who clicked (`approvals approve {id}`), and the outcome goes back to them as an
@@ -6,19 +6,12 @@
 //! click, the requester's click and a role-less click harmless; each gets an explanation.
 //! Other interaction types (modals, options, shortcuts) are acknowledged and ignored.
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::respond::{self, Destination};
-use super::{SlackState, ack, error, form_fields, gate};
-use crate::access::{Platform, Principal};
+use super::{Answer, SlackState, people};
 use crate::core::{Caller, Prepared, Reply};
-
-const PATH: &str = "/slack/interactions";
 
 /// The parts of an interaction payload read here (Slack sends many more).
 #[derive(Debug, Deserialize)]
@@ -50,57 +43,38 @@ struct Vote {
     request_id: String,
 }
 
-/// Handles one interaction.
-pub(super) async fn handle(
-    State(state): State<SlackState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = match gate(&state, PATH, &headers, body) {
-        Ok(body) => body,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let Some(raw) = form_fields(&body).remove("payload") else {
-        return error(StatusCode::BAD_REQUEST, "payload is missing");
-    };
-    let payload: Payload = match serde_json::from_str(&raw) {
+/// Answers one interaction, given its `payload` JSON.
+pub async fn answer(state: &SlackState, payload: Value) -> Answer {
+    let payload: Payload = match serde_json::from_value(payload) {
         Ok(payload) => payload,
         Err(e) => {
-            tracing::warn!(path = PATH, error = %e, "unreadable interaction payload");
-            return error(StatusCode::BAD_REQUEST, "payload is not an interaction");
+            tracing::warn!(error = %e, "unreadable interaction payload");
+            return Answer::Invalid("payload is not an interaction");
         }
     };
     if payload.kind != "block_actions" {
         tracing::debug!(kind = %payload.kind, "interaction type not handled here; acknowledged");
-        return ack();
+        return Answer::Empty;
     }
     let Some(vote) = payload.actions.iter().find_map(vote_of) else {
         tracing::debug!("block action without an approval button; acknowledged");
-        return ack();
-    };
-    let principal = payload
-        .user
-        .as_ref()
-        .and_then(|u| Principal::new(Platform::Slack, &u.id).ok());
-    let (Some(principal), Some(response_url)) = (principal, payload.response_url) else {
-        tracing::warn!(
-            path = PATH,
-            "approval click without a valid user or response_url"
-        );
-        return error(StatusCode::BAD_REQUEST, "user or response_url is missing");
+        return Answer::Empty;
     };
     let channel = payload.channel.map(|c| c.id);
-    let caller = Caller {
-        channel: channel.clone(),
-        ..Caller::new(principal)
+    let user = payload.user.map(|u| u.id).unwrap_or_default();
+    let caller = people::caller(state, &user, channel.clone()).await;
+    let (Some(caller), Some(response_url)) = (caller, payload.response_url) else {
+        tracing::warn!("approval click without a valid user or response_url");
+        return Answer::Invalid("user or response_url is missing");
     };
     let to = Destination {
         response_url,
         channel,
         private_follow_up: true,
     };
+    let state = state.clone();
     tokio::spawn(async move { vote_in_background(state, caller, vote, to).await });
-    ack()
+    Answer::Empty
 }
 
 /// Reads an approval button; `None` for other actions.
