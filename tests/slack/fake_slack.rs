@@ -27,6 +27,10 @@ pub struct Call {
 #[derive(Clone)]
 pub struct FakeSlack {
     calls: Arc<Mutex<Vec<Call>>>,
+    /// `users.info` answers: user id → IANA zone (users not listed have no `tz`).
+    time_zones: Arc<Mutex<std::collections::HashMap<String, String>>>,
+    /// `usergroups.users.list` answers: group id → member ids (others: `no_such_subteam`).
+    groups: Arc<Mutex<std::collections::HashMap<String, Vec<String>>>>,
     pub base: String,
     next_response: Arc<AtomicUsize>,
 }
@@ -39,6 +43,8 @@ impl FakeSlack {
         let base = format!("http://{}/", listener.local_addr().expect("addr"));
         let fake = FakeSlack {
             calls: Arc::default(),
+            time_zones: Arc::default(),
+            groups: Arc::default(),
             base,
             next_response: Arc::default(),
         };
@@ -50,6 +56,22 @@ impl FakeSlack {
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         fake
+    }
+
+    /// Makes `users.info` report `tz` for `user`.
+    pub fn set_time_zone(&self, user: &str, tz: &str) {
+        self.time_zones
+            .lock()
+            .expect("tz")
+            .insert(user.to_owned(), tz.to_owned());
+    }
+
+    /// Makes `usergroups.users.list` list `members` for `group`.
+    pub fn set_group(&self, group: &str, members: &[&str]) {
+        self.groups.lock().expect("groups").insert(
+            group.to_owned(),
+            members.iter().map(|m| (*m).to_owned()).collect(),
+        );
     }
 
     /// The Web API base (`SLACK_API_URL`).
@@ -172,6 +194,40 @@ async fn web_api(
             json!({"ok": true, "channel": channel, "ts": ts})
         }
         "chat.postEphemeral" => json!({"ok": true, "message_ts": "1700000000.000300"}),
+        "views.open" | "views.update" => {
+            let n = fake.next_response.fetch_add(1, Ordering::SeqCst);
+            let calls = fake.calls.lock().expect("calls");
+            let view = calls
+                .last()
+                .and_then(|c| c.body.get("view").cloned())
+                .unwrap_or_else(|| json!({"type": "modal", "title": {"type": "plain_text", "text": "?"}, "blocks": []}));
+            let view = match view {
+                // slack-morphism may send the view as a JSON string inside a form.
+                Value::String(s) => serde_json::from_str(&s).unwrap_or(Value::Null),
+                other => other,
+            };
+            let mut view = view;
+            view["id"] = json!(format!("V{n}"));
+            view["team_id"] = json!("T1");
+            view["hash"] = json!(format!("h{n}"));
+            json!({"ok": true, "view": view})
+        }
+        "users.info" => {
+            let user = fake.last_body_field("user").unwrap_or_default();
+            let tz = fake.time_zones.lock().expect("tz").get(&user).cloned();
+            let mut u = json!({"id": user, "team_id": "T1", "name": user.to_lowercase()});
+            if let Some(tz) = tz {
+                u["tz"] = json!(tz);
+            }
+            json!({"ok": true, "user": u})
+        }
+        "usergroups.users.list" => {
+            let group = fake.last_body_field("usergroup").unwrap_or_default();
+            match fake.groups.lock().expect("groups").get(&group) {
+                Some(members) => json!({"ok": true, "users": members}),
+                None => json!({"ok": false, "error": "no_such_subteam"}),
+            }
+        }
         "files.completeUploadExternal" => json!({"ok": true, "files": [{"id": "F1"}]}),
         _ => json!({"ok": false, "error": "unknown_method"}),
     };
