@@ -9,11 +9,13 @@ use tracing::Instrument;
 
 use super::command::{Command, ParseContext};
 use super::execute::{self, Directory, Turn};
+use super::forms::RoomCache;
 use super::grammar;
+use super::notices::{ApprovalEvent, ApprovalNotifier, CardSource, Change, Notifiers};
 use super::reply::Reply;
 use super::role_cache::RoleCache;
 use crate::access::{Access, Group, Principal, Role};
-use crate::approvals::{ApprovalSettings, Approvals};
+use crate::approvals::{ApprovalError, ApprovalRequest, ApprovalSettings, Approvals, Sweep};
 use crate::policy::Policy;
 use crate::store::Db;
 use crate::virbela::VirbelaClient;
@@ -61,14 +63,27 @@ pub(crate) struct BotInner {
     pub access: Access,
     pub approvals: Approvals,
     pub default_timezone: Tz,
-    pub directory: Directory,
+    pub directory: Arc<Directory>,
     pub roles: RoleCache,
+    pub notifiers: Notifiers,
+    pub cards: CardSource,
+    /// The room list, cached for the forms' room searches.
+    pub rooms: RoomCache,
+}
+
+impl BotInner {
+    /// Tells the registered notifiers that `request` changed.
+    pub async fn announce(&self, request: ApprovalRequest, change: Change) {
+        self.notifiers
+            .emit(&self.cards, ApprovalEvent { request, change })
+            .await;
+    }
 }
 
 /// The command core. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Bot {
-    inner: Arc<BotInner>,
+    pub(super) inner: Arc<BotInner>,
 }
 
 impl Bot {
@@ -79,10 +94,15 @@ impl Bot {
             parts.policy,
             parts.approval_settings,
         );
+        let directory = Arc::new(Directory::new(parts.virbela.clone()));
+        let cards = CardSource::new(approvals.clone(), directory.clone(), parts.default_timezone);
         Bot {
             inner: Arc::new(BotInner {
-                directory: Directory::new(parts.virbela.clone()),
+                directory,
                 roles: RoleCache::default(),
+                notifiers: Notifiers::default(),
+                cards,
+                rooms: RoomCache::new(parts.virbela.clone()),
                 virbela: parts.virbela,
                 db: parts.db,
                 access: parts.access,
@@ -95,6 +115,31 @@ impl Bot {
     /// The approval engine (adapters sweep it and update cards).
     pub fn approvals(&self) -> &Approvals {
         &self.inner.approvals
+    }
+
+    /// Registers an adapter's notifier: it hears of every change to approval requests.
+    pub fn add_notifier(&self, notifier: Arc<dyn ApprovalNotifier>) {
+        self.inner.notifiers.add(notifier);
+    }
+
+    /// Builds approval cards (adapters re-render a request's card with it).
+    pub fn cards(&self) -> &CardSource {
+        &self.inner.cards
+    }
+
+    /// Expires overdue requests and marks stale executions interrupted, telling the
+    /// notifiers about each (so cards lose their buttons and requesters hear of it).
+    pub async fn sweep_approvals(&self) -> Result<Sweep, ApprovalError> {
+        let sweep = self.inner.approvals.sweep().await?;
+        for request in &sweep.expired {
+            self.inner.announce(request.clone(), Change::Expired).await;
+        }
+        for request in &sweep.interrupted {
+            self.inner
+                .announce(request.clone(), Change::Interrupted)
+                .await;
+        }
+        Ok(sweep)
     }
 
     /// Parses, authorizes and runs `text` for `caller`. Never fails: every problem is a
@@ -125,14 +170,26 @@ impl Bot {
     }
 
     async fn prepare_with(&self, caller: &Caller, text: &str, correlation_id: String) -> Prepared {
+        match self.parse_for(caller, text, &correlation_id).await {
+            Ok(parsed) => authorized(caller, parsed, correlation_id),
+            Err(reply) => Prepared::Done(reply),
+        }
+    }
+
+    /// The caller's role and the parsed command, or the complete answer (the store is
+    /// down, the text is not a command). Shared by [`Bot::prepare`] and the forms.
+    pub(super) async fn parse_for(
+        &self,
+        caller: &Caller,
+        text: &str,
+        correlation_id: &str,
+    ) -> Result<Parsed, Reply> {
         let tz = caller.timezone.unwrap_or(self.inner.default_timezone);
         let role = match self.role_of(caller).await {
             Ok(role) => role,
             Err(e) => {
                 tracing::error!(error = %e, "role lookup failed");
-                return Prepared::Done(Reply::failed(format!(
-                    "The bot's store is not answering, so nothing was done. Try again shortly. (correlation id {correlation_id})"
-                )));
+                return Err(store_down(correlation_id));
             }
         };
         let command = match grammar::parse(
@@ -149,23 +206,17 @@ impl Bot {
                     let help = grammar::help_for(id, role);
                     reply.text = format!("{}\n\n{}", usage.message, help.text);
                 }
-                return Prepared::Done(reply);
+                return Err(reply);
             }
         };
-        match execute::answer_at_once(&command, role, &caller.principal) {
-            Some(reply) => Prepared::Done(reply),
-            None => Prepared::Run(Job {
-                caller: caller.clone(),
-                role,
-                tz,
-                command,
-                correlation_id,
-            }),
-        }
+        Ok(Parsed { role, tz, command })
     }
 
     /// The caller's role, from the short-lived cache when fresh.
-    async fn role_of(&self, caller: &Caller) -> Result<Option<Role>, crate::store::StoreError> {
+    pub(super) async fn role_of(
+        &self,
+        caller: &Caller,
+    ) -> Result<Option<Role>, crate::store::StoreError> {
         if let Some(role) = self.inner.roles.get(&caller.principal, &caller.groups) {
             return Ok(role);
         }
@@ -233,8 +284,38 @@ impl Job {
     }
 }
 
+/// A parsed command with the caller's role and time zone, not authorized yet.
+pub(super) struct Parsed {
+    pub role: Option<Role>,
+    pub tz: Tz,
+    pub command: Command,
+}
+
+/// Authorizes a parsed command exactly as typed text is: the complete answer when one
+/// needs nothing more (help, forms, refusals), else the [`Job`] to run.
+pub(super) fn authorized(caller: &Caller, parsed: Parsed, correlation_id: String) -> Prepared {
+    let Parsed { role, tz, command } = parsed;
+    match execute::answer_at_once(&command, role, &caller.principal) {
+        Some(reply) => Prepared::Done(reply),
+        None => Prepared::Run(Job {
+            caller: caller.clone(),
+            role,
+            tz,
+            command,
+            correlation_id,
+        }),
+    }
+}
+
+/// The answer when the caller's role cannot be read.
+pub(super) fn store_down(correlation_id: &str) -> Reply {
+    Reply::failed(format!(
+        "The bot's store is not answering, so nothing was done. Try again shortly. (correlation id {correlation_id})"
+    ))
+}
+
 /// A short id that links a command, its approval request, its Virbela calls and its
 /// audit entries, and that people can quote to support.
-fn new_correlation_id() -> String {
+pub(super) fn new_correlation_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
 }

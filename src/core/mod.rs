@@ -6,7 +6,9 @@
 pub mod bot;
 pub mod command;
 mod execute;
+pub mod forms;
 pub mod grammar;
+pub mod notices;
 pub mod reply;
 mod role_cache;
 
@@ -15,5 +17,6 @@ pub use command::{
     ApprovalsCommand, Command, CommandId, InviteArgs, ParseContext, RolesCommand, UsageError,
     UserRef,
 };
+pub use notices::{ApprovalEvent, ApprovalNotifier, CardSource, Change};
 pub use reply::{Attachment, ButtonStyle, Field, Reply, ReplyAction, Status, Table, Visibility};
 pub use role_cache::ROLE_CACHE_TTL;

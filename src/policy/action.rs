@@ -72,6 +72,22 @@ impl Action {
         }
     }
 
+    /// How much harm a mistaken execution does, in words for approval cards.
+    pub fn risk(self) -> &'static str {
+        match self {
+            Action::Delete => "high: irreversible, the member and their data are gone",
+            Action::InviteOwner | Action::InviteAdmin => {
+                "high: grants administration of the campus"
+            }
+            Action::Suspend => "medium: the member loses access until invited again",
+            Action::InviteModerator => "medium: grants moderation rights",
+            Action::SpaceCreate => "medium: places an order for a private space",
+            Action::InviteLeader => "low: grants leader rights",
+            Action::InviteMember => "low: a new member",
+            Action::ProfileEdit => "low: profile fields change",
+        }
+    }
+
     /// Irreversible actions need a reason (also a CHECK in the store).
     pub fn requires_reason(self) -> bool {
         self == Action::Delete

@@ -6,14 +6,15 @@
 //! - `GET /healthz` and `GET /readyz` ([`health`]);
 //! - the Slack endpoints (`/slack/commands`, `/slack/interactions`, `/slack/events`) when
 //!   `SLACK_SIGNING_SECRET` is set ([`slack`]);
+//! - Slack Socket Mode when `SLACK_APP_TOKEN` is set ([`slack`], [`crate::slack::socket`]):
+//!   the same handlers fed over an outbound WebSocket, stopped with the rest;
 //!
 //! with one debug log line per request ([`access_log`]) and the periodic sweeper in the
 //! background ([`sweeper`]). On SIGINT/SIGTERM readiness turns 503, the listener stops
 //! accepting, requests in flight get up to [`SHUTDOWN_GRACE`] to finish, the sweeper
-//! stops after its current sweep and the store is closed.
-//!
-//! Socket Mode (`SLACK_APP_TOKEN`) is not implemented yet: `serve` refuses to start
-//! rather than silently ignore the token.
+//! stops after its current sweep, Socket Mode acknowledges what is in flight and closes,
+//! and the store is closed. A Socket Mode token Slack refuses stops `serve` the same way,
+//! with the reason.
 
 pub mod access_log;
 pub mod health;
@@ -41,12 +42,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(25);
 /// Why `serve` could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error(
-        "SLACK_APP_TOKEN is set, but Socket Mode is not available in this version yet: unset \
-         SLACK_APP_TOKEN to serve Slack over HTTP (SLACK_SIGNING_SECRET set, the app's request \
-         URLs pointing at this server's /slack/commands, /slack/interactions and /slack/events)"
-    )]
-    SocketModeUnavailable,
+    #[error(transparent)]
+    SocketMode(#[from] crate::slack::socket::SocketError),
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The bot could not be built (credentials, policy, store…), in the setup's words.
@@ -80,9 +77,7 @@ pub async fn serve(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    if config.slack.app_token.is_some() {
-        return Err(ServeError::SocketModeUnavailable);
-    }
+    let app_token = slack::app_token(config)?;
     let bot = crate::console::bot_from_config(config)
         .await
         .map_err(ServeError::Setup)?;
@@ -99,17 +94,18 @@ pub async fn serve(
     sweeper::recover_at_start(&approvals).await;
     let (stop, stopped) = watch::channel(false);
     let sweeper = tokio::spawn(sweeper::run(
-        approvals,
-        db.clone(),
+        bot.clone(),
         sweeper::SWEEP_EVERY,
         stopped.clone(),
     ));
 
     let health = Health::new(db.clone());
     let mut app = health::router(health.clone());
-    if let Some(slack) = slack::routes(config, &bot, &db)? {
-        app = app.merge(slack);
+    let slack = slack::setup(config, app_token, &bot, &db)?;
+    if let Some(routes) = slack.routes {
+        app = app.merge(routes);
     }
+    let mut socket = slack::start_socket(slack.socket, stopped.clone());
     let app: Router = app.layer(axum::middleware::from_fn(access_log::log_request));
 
     let mut drained = stopped;
@@ -122,9 +118,14 @@ pub async fn serve(
     });
     tracing::info!(%addr, store = ?db.kind(), "serving");
 
+    let mut socket_failure = None;
     let early_end = tokio::select! {
         () = shutdown => None,
         ended = &mut server => Some(ended),
+        failure = slack::socket_failed(&mut socket) => {
+            socket_failure = Some(failure);
+            None
+        }
     };
     health.begin_shutdown();
     stop.send_replace(true);
@@ -137,6 +138,11 @@ pub async fn serve(
             );
             drain(server, sweeper, Instant::now() + SHUTDOWN_GRACE).await
         }
+    };
+    slack::stop_socket(socket, Instant::now() + SHUTDOWN_GRACE).await;
+    let result = match socket_failure {
+        Some(failure) => Err(failure),
+        None => result,
     };
     if tokio::time::timeout(Duration::from_secs(5), db.close())
         .await

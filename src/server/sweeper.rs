@@ -1,6 +1,7 @@
 //! The background sweeper of `serve`: every minute it expires pending approval requests
-//! past their time, marks stale execution claims `interrupted` ([`Approvals::sweep`]) and
-//! purges expired inbound-delivery keys. Failures are logged and retried on the next
+//! past their time, marks stale execution claims `interrupted` ([`Bot::sweep_approvals`],
+//! which also tells the chat adapters so cards lose their buttons and requesters hear of
+//! it) and purges expired inbound-delivery keys. Failures are logged and retried on the next
 //! tick, never fatal.
 
 use std::time::Duration;
@@ -9,6 +10,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::approvals::{ApprovalError, Approvals};
+use crate::core::Bot;
 use crate::store::{Db, StoreError, inbound_deliveries};
 
 /// How often the sweeper runs.
@@ -52,10 +54,11 @@ pub async fn recover_at_start(approvals: &Approvals) {
 }
 
 /// One sweep: both halves run even when the other fails; each failure is returned.
-pub async fn sweep_once(approvals: &Approvals, db: &Db) -> (SweepCounts, Vec<SweepError>) {
+pub async fn sweep_once(bot: &Bot) -> (SweepCounts, Vec<SweepError>) {
     let mut counts = SweepCounts::default();
     let mut errors = Vec::new();
-    match approvals.sweep().await {
+    let db = bot.approvals().db();
+    match bot.sweep_approvals().await {
         Ok(sweep) => {
             counts.expired = sweep.expired.len();
             counts.interrupted = sweep.interrupted.len();
@@ -87,7 +90,7 @@ async fn purge_deliveries(db: &Db) -> Result<u64, StoreError> {
 /// Sweeps every `every` (the first one `every` after the start, since start-up recovery
 /// has just run) until `stop` turns true or its sender is dropped. A sweep in progress
 /// is finished, not cut short.
-pub async fn run(approvals: Approvals, db: Db, every: Duration, mut stop: watch::Receiver<bool>) {
+pub async fn run(bot: Bot, every: Duration, mut stop: watch::Receiver<bool>) {
     let mut ticks = tokio::time::interval_at(Instant::now() + every, every);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
@@ -98,7 +101,7 @@ pub async fn run(approvals: Approvals, db: Db, every: Duration, mut stop: watch:
                 break;
             }
         }
-        let (counts, errors) = sweep_once(&approvals, &db).await;
+        let (counts, errors) = sweep_once(&bot).await;
         tracing::info!(
             expired = counts.expired,
             interrupted = counts.interrupted,
@@ -117,24 +120,38 @@ mod tests {
     use chrono::Duration as Span;
 
     use super::*;
+    use secrecy::SecretString;
+    use url::Url;
+
     use crate::access::Access;
     use crate::approvals::ApprovalSettings;
     use crate::config::DatabaseUrl;
+    use crate::core::BotParts;
     use crate::policy::Policy;
+    use crate::virbela::{Campus, ClientOptions, Credentials, Endpoints, VirbelaClient};
 
-    async fn setup(dir: &tempfile::TempDir) -> (Approvals, Db) {
+    async fn setup(dir: &tempfile::TempDir) -> (Bot, Db) {
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display());
         let db = Db::open(&DatabaseUrl::parse(&url).expect("url"))
             .await
             .expect("open");
-        let access = Access::new(&[]).expect("access");
-        let approvals = Approvals::new(
-            db.clone(),
-            access,
-            Policy::default(),
-            ApprovalSettings::default(),
-        );
-        (approvals, db)
+        let virbela = VirbelaClient::new(
+            Campus {
+                credentials: Credentials::new("id", SecretString::from("secret"), "campus"),
+                endpoints: Endpoints::single(Url::parse("http://127.0.0.1:9/").expect("url")),
+            },
+            ClientOptions::default(),
+        )
+        .expect("client");
+        let bot = Bot::new(BotParts {
+            virbela,
+            db: db.clone(),
+            access: Access::new(&[]).expect("access"),
+            policy: Policy::default(),
+            approval_settings: ApprovalSettings::default(),
+            default_timezone: chrono_tz::UTC,
+        });
+        (bot, db)
     }
 
     async fn delivery(db: &Db, key: &str, expires_in: Span) {
@@ -149,10 +166,10 @@ mod tests {
     #[tokio::test]
     async fn a_sweep_purges_expired_keys_only_and_counts() {
         let dir = tempfile::tempdir().expect("dir");
-        let (approvals, db) = setup(&dir).await;
+        let (bot, db) = setup(&dir).await;
         delivery(&db, "old", Span::seconds(-1)).await;
         delivery(&db, "fresh", Span::hours(1)).await;
-        let (counts, errors) = sweep_once(&approvals, &db).await;
+        let (counts, errors) = sweep_once(&bot).await;
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             counts,
@@ -162,32 +179,32 @@ mod tests {
                 deliveries_purged: 1
             }
         );
-        let (again, _) = sweep_once(&approvals, &db).await;
+        let (again, _) = sweep_once(&bot).await;
         assert_eq!(again.deliveries_purged, 0);
     }
 
     #[tokio::test]
     async fn failures_are_reported_not_fatal() {
         let dir = tempfile::tempdir().expect("dir");
-        let (approvals, db) = setup(&dir).await;
+        let (bot, db) = setup(&dir).await;
         db.close().await;
-        let (counts, errors) = sweep_once(&approvals, &db).await;
+        let (counts, errors) = sweep_once(&bot).await;
         assert_eq!(counts, SweepCounts::default());
         assert_eq!(errors.len(), 2, "{errors:?}");
-        recover_at_start(&approvals).await; // logs, does not panic
+        recover_at_start(bot.approvals()).await; // logs, does not panic
     }
 
     #[tokio::test]
     async fn the_loop_ticks_and_stops_when_told() {
         let dir = tempfile::tempdir().expect("dir");
-        let (approvals, db) = setup(&dir).await;
+        let (bot, db) = setup(&dir).await;
         delivery(&db, "old", Span::seconds(-1)).await;
         let (stop, stopped) = watch::channel(false);
         let every = Duration::from_millis(20);
-        let task = tokio::spawn(run(approvals.clone(), db.clone(), every, stopped));
+        let task = tokio::spawn(run(bot.clone(), every, stopped));
         tokio::time::sleep(every * 5).await;
         // The loop has swept: nothing is left to purge.
-        let (counts, _) = sweep_once(&approvals, &db).await;
+        let (counts, _) = sweep_once(&bot).await;
         assert_eq!(counts.deliveries_purged, 0);
         stop.send_replace(true);
         tokio::time::timeout(Duration::from_secs(5), task)

@@ -54,6 +54,30 @@ pub async fn list(tx: &mut Tx) -> Result<Vec<RoleBinding>, StoreError> {
     Ok(on_tx!(tx, |c| sqlx::query_as(SQL).fetch_all(c).await?))
 }
 
+/// The distinct subjects that start with `prefix`, in order: with `slack-group:`, the
+/// Slack user groups that hold a role (the Slack adapter fetches their members).
+pub async fn subjects_starting_with(tx: &mut Tx, prefix: &str) -> Result<Vec<String>, StoreError> {
+    const SQL: &str = "select distinct subject from role_binding
+        where subject like $1 escape '\\' order by subject";
+    let mut pattern = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    let subjects: Vec<String> = on_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(&pattern)
+        .fetch_all(c)
+        .await?);
+    // SQLite's `like` ignores ASCII case; keep exact matches only.
+    Ok(subjects
+        .into_iter()
+        .filter(|s| s.starts_with(prefix))
+        .collect())
+}
+
 /// The roles bound to any of `subjects` (a principal and the groups it belongs to).
 pub async fn roles_for(tx: &mut Tx, subjects: &[String]) -> Result<Vec<Role>, StoreError> {
     if subjects.is_empty() {

@@ -9,3 +9,4 @@ mod approval_flow;
 mod bad_inputs;
 mod campus;
 mod commands;
+mod forms;

@@ -4,13 +4,31 @@ use std::time::Duration;
 
 use crate::harness::{self, Server};
 
+/// A Slack Web API that refuses every token.
+async fn refusing_slack() -> String {
+    let app = axum::Router::new().route(
+        "/api/{method}",
+        axum::routing::post(|| async {
+            axum::Json(serde_json::json!({"ok": false, "error": "invalid_auth"}))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/api/", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
 #[tokio::test]
-async fn a_socket_mode_token_is_refused_with_the_reason() {
+async fn a_refused_socket_mode_token_stops_serve_with_the_reason() {
     let sandbox = harness::sandbox().await;
+    let slack = refusing_slack().await;
     let dir = tempfile::tempdir().expect("dir");
     let port = harness::free_port();
     let mut vars = harness::env(&sandbox, dir.path(), port);
     vars.push(("SLACK_APP_TOKEN".into(), "xapp-1-A0-0-secretpart".into()));
+    vars.push(("SLACK_API_URL".into(), slack));
     let mut server = Server::start(&vars, dir.path(), port);
     let status = server
         .wait_exit(Duration::from_secs(20))
@@ -18,8 +36,26 @@ async fn a_socket_mode_token_is_refused_with_the_reason() {
         .expect("exits");
     assert!(!status.success());
     let log = server.log();
-    assert!(log.contains("Socket Mode is not available"), "{log}");
-    assert!(log.contains("unset SLACK_APP_TOKEN"), "{log}");
+    assert!(log.contains("invalid_auth"), "{log}");
+    assert!(!log.contains("secretpart"), "the token leaked: {log}");
+}
+
+#[tokio::test]
+async fn a_bot_token_given_as_the_app_token_is_named() {
+    let sandbox = harness::sandbox().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let port = harness::free_port();
+    let mut vars = harness::env(&sandbox, dir.path(), port);
+    vars.push(("SLACK_APP_TOKEN".into(), "xoxb-1-secretpart".into()));
+    let mut server = Server::start(&vars, dir.path(), port);
+    let status = server
+        .wait_exit(Duration::from_secs(20))
+        .await
+        .expect("exits");
+    assert!(!status.success());
+    let log = server.log();
+    assert!(log.contains("SLACK_APP_TOKEN"), "{log}");
+    assert!(log.contains("xapp-"), "{log}");
     assert!(!log.contains("secretpart"), "the token leaked: {log}");
 }
 

@@ -113,13 +113,8 @@ impl FakeSlack {
         );
     }
 
-    /// A string field of the body of the last call.
-    fn last_body_field(&self, field: &str) -> Option<String> {
-        let calls = self.calls.lock().expect("calls");
-        calls.last()?.body.get(field)?.as_str().map(str::to_owned)
-    }
-
-    fn record(&self, uri: &Uri, headers: &HeaderMap, body: &Bytes) {
+    /// Records the call; returns its body as JSON (see [`Call::body`]).
+    fn record(&self, uri: &Uri, headers: &HeaderMap, body: &Bytes) -> Value {
         let query: Option<serde_json::Map<String, Value>> = uri.query().map(|q| {
             url::form_urlencoded::parse(q.as_bytes())
                 .into_owned()
@@ -142,9 +137,10 @@ impl FakeSlack {
             .map(str::to_owned);
         self.calls.lock().expect("calls").push(Call {
             path: uri.path().to_owned(),
-            body,
+            body: body.clone(),
             authorization,
         });
+        body
     }
 }
 
@@ -171,13 +167,12 @@ async fn web_api(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    fake.record(&uri, &headers, &body);
+    let request = fake.record(&uri, &headers, &body);
+    let field = |name: &str| request.get(name).and_then(Value::as_str).map(str::to_owned);
     let answer = match method.as_str() {
         "chat.postMessage" => {
             let n = fake.next_response.fetch_add(1, Ordering::SeqCst);
-            let channel = fake
-                .last_body_field("channel")
-                .unwrap_or_else(|| "C1".into());
+            let channel = field("channel").unwrap_or_else(|| "C1".into());
             let ts = format!("1700000000.{n:06}");
             json!({
                 "ok": true,
@@ -187,19 +182,16 @@ async fn web_api(
             })
         }
         "chat.update" => {
-            let channel = fake
-                .last_body_field("channel")
-                .unwrap_or_else(|| "C1".into());
-            let ts = fake.last_body_field("ts").unwrap_or_default();
+            let channel = field("channel").unwrap_or_else(|| "C1".into());
+            let ts = field("ts").unwrap_or_default();
             json!({"ok": true, "channel": channel, "ts": ts})
         }
         "chat.postEphemeral" => json!({"ok": true, "message_ts": "1700000000.000300"}),
         "views.open" | "views.update" => {
             let n = fake.next_response.fetch_add(1, Ordering::SeqCst);
-            let calls = fake.calls.lock().expect("calls");
-            let view = calls
-                .last()
-                .and_then(|c| c.body.get("view").cloned())
+            let view = request
+                .get("view")
+                .cloned()
                 .unwrap_or_else(|| json!({"type": "modal", "title": {"type": "plain_text", "text": "?"}, "blocks": []}));
             let view = match view {
                 // slack-morphism may send the view as a JSON string inside a form.
@@ -213,7 +205,7 @@ async fn web_api(
             json!({"ok": true, "view": view})
         }
         "users.info" => {
-            let user = fake.last_body_field("user").unwrap_or_default();
+            let user = field("user").unwrap_or_default();
             let tz = fake.time_zones.lock().expect("tz").get(&user).cloned();
             let mut u = json!({"id": user, "team_id": "T1", "name": user.to_lowercase()});
             if let Some(tz) = tz {
@@ -222,7 +214,7 @@ async fn web_api(
             json!({"ok": true, "user": u})
         }
         "usergroups.users.list" => {
-            let group = fake.last_body_field("usergroup").unwrap_or_default();
+            let group = field("usergroup").unwrap_or_default();
             match fake.groups.lock().expect("groups").get(&group) {
                 Some(members) => json!({"ok": true, "users": members}),
                 None => json!({"ok": false, "error": "no_such_subteam"}),

@@ -119,7 +119,8 @@ pub fn block_actions(user: &str, action_id: &str, value: &str, response_url: &st
     form(&[("payload", &payload.to_string())])
 }
 
-/// A `view_submission` payload (modals are not handled by HTTP mode yet).
+/// A `view_submission` payload of a view this app did not open (no `private_metadata`),
+/// which the app acknowledges and ignores. `tests/slack/modals.rs` submits real ones.
 pub fn view_submission(user: &str) -> String {
     let payload = json!({
         "type": "view_submission",

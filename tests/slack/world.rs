@@ -1,8 +1,9 @@
 //! A Slack app under test: the seeded sandbox, a SQLite store in a temp dir with alice
 //! admin, bob approver, carol operator and dave viewer (as Slack users), the bot, the
-//! Slack router on an ephemeral port with a fixed clock, and the fake Slack.
+//! Slack router on an ephemeral port with a clock tests can move, and the fake Slack.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use futures::TryStreamExt;
 use secrecy::SecretString;
@@ -31,12 +32,21 @@ pub const NOW: i64 = 1_750_000_000;
 
 const ROOT: &str = "console:root";
 
+/// The channel approval cards go to.
+pub const APPROVALS_CHANNEL: &str = "C0APPROVALS";
+
 pub struct World {
     pub slack: FakeSlack,
+    /// The bot behind the app (sweeps, direct checks).
+    pub bot: Bot,
     pub sandbox: RunningSandbox,
     pub client: VirbelaClient,
     pub app: String,
     http: reqwest::Client,
+    /// The app's clock (unix seconds): requests are signed for it; `advance_clock` moves it.
+    clock: Arc<AtomicI64>,
+    /// The app's state, shared by the HTTP routes and a Socket Mode client in tests.
+    pub state: SlackState,
     _dir: tempfile::TempDir,
 }
 
@@ -63,7 +73,23 @@ impl World {
         World::build(false).await
     }
 
+    /// With approval requests expiring `ttl` after they are made.
+    pub async fn with_approval_ttl(ttl: chrono::TimeDelta) -> World {
+        World::build_with(
+            true,
+            ApprovalSettings {
+                ttl,
+                ..ApprovalSettings::default()
+            },
+        )
+        .await
+    }
+
     async fn build(bot_token: bool) -> World {
+        World::build_with(bot_token, ApprovalSettings::default()).await
+    }
+
+    async fn build_with(bot_token: bool, approval_settings: ApprovalSettings) -> World {
         let slack = FakeSlack::start().await;
         let options = SandboxOptions::default();
         let sandbox = sandbox::spawn(options.clone(), "127.0.0.1:0".parse().expect("addr"))
@@ -100,7 +126,7 @@ impl World {
             db: db.clone(),
             access,
             policy: Policy::default(),
-            approval_settings: ApprovalSettings::default(),
+            approval_settings,
             default_timezone: chrono_tz::UTC,
         });
         let settings = SlackSettings {
@@ -108,23 +134,28 @@ impl World {
             bot_token: bot_token.then(|| SecretString::from("xoxb-test-token")),
             app_token: None,
             api_url: Url::parse(&slack.api_url()).expect("api url"),
-            approvals_channel: None,
+            approvals_channel: Some(APPROVALS_CHANNEL.to_owned()),
         };
-        let state = SlackState::new(bot, db, &settings)
+        let clock = Arc::new(AtomicI64::new(NOW));
+        let app_clock = clock.clone();
+        let state = SlackState::new(bot.clone(), db, &settings)
             .expect("state")
-            .with_clock(Arc::new(|| NOW));
+            .with_clock(Arc::new(move || app_clock.load(Ordering::SeqCst)));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind app");
         let app = format!("http://{}", listener.local_addr().expect("addr"));
-        let routes = router(state);
+        let routes = router(state.clone());
         tokio::spawn(async move { axum::serve(listener, routes).await });
         World {
             slack,
+            bot,
             sandbox,
             client,
             app,
             http: reqwest::Client::new(),
+            clock,
+            state,
             _dir: dir,
         }
     }
@@ -150,7 +181,9 @@ impl World {
     pub async fn command(&self, user: &str, text: &str) -> (Answer, String) {
         let response_url = self.slack.response_url();
         let body = crate::fixtures::slash_command(user, text, &response_url);
-        let answer = self.send("/slack/commands", Signed::form(body, NOW)).await;
+        let answer = self
+            .send("/slack/commands", Signed::form(body, self.now()))
+            .await;
         (answer, response_url)
     }
 
@@ -164,7 +197,7 @@ impl World {
         response_url: &str,
     ) -> Answer {
         let body = crate::fixtures::block_actions(user, action_id, value, response_url);
-        self.send("/slack/interactions", Signed::form(body, NOW))
+        self.send("/slack/interactions", Signed::form(body, self.now()))
             .await
     }
 
@@ -234,5 +267,18 @@ pub fn button_value(message: &Value, action_id: &str) -> Option<String> {
         }
         Value::Array(items) => items.iter().find_map(|v| button_value(v, action_id)),
         _ => None,
+    }
+}
+
+impl World {
+    /// The app's clock (unix seconds; [`NOW`] until moved).
+    pub fn now(&self) -> i64 {
+        self.clock.load(Ordering::SeqCst)
+    }
+
+    /// Moves the app's clock (cache ages, signature window) `secs` forward; requests made
+    /// with [`World::command`] and [`World::click`] are signed for the new time.
+    pub fn advance_clock(&self, secs: i64) {
+        self.clock.fetch_add(secs, Ordering::SeqCst);
     }
 }

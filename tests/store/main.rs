@@ -9,4 +9,5 @@ mod cli;
 mod concurrency;
 mod migrations;
 mod policy;
+mod role_groups;
 mod story;

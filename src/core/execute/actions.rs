@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::Turn;
 use crate::approvals::{ApprovalRequest, ApprovalState, NewRequest};
+use crate::core::notices::Change;
 use crate::core::reply::{ButtonStyle, Reply, ReplyAction};
 use crate::policy::Action;
 use crate::store::invitations::{self, NewInvitation};
@@ -149,6 +150,7 @@ impl Turn<'_> {
         if request.state == ApprovalState::Approved {
             return self.execute(request).await;
         }
+        self.bot.announce(request.clone(), Change::Created).await;
         let [approve, deny] = vote_buttons(request.id);
         Reply::pending(format!(
             "Pending approval #{id}: {what}. Needs {n} approval{s} from an approver other than you; expires {expires}.",
@@ -222,7 +224,7 @@ impl Turn<'_> {
         outcome: Result<String, String>,
         reply: Option<Reply>,
     ) -> Reply {
-        let recorded = match &outcome {
+        let recorded: Result<ApprovalRequest, _> = match &outcome {
             Ok(rid) => {
                 self.bot
                     .approvals
@@ -236,16 +238,29 @@ impl Turn<'_> {
                     .await
             }
         };
-        if let Err(e) = recorded {
-            tracing::error!(error = %e, request = id, "could not record the result");
-        }
-        reply.unwrap_or_else(|| match outcome {
+        let reply = reply.unwrap_or_else(|| match outcome {
             Ok(_) => Reply::ok(format!("Request #{id} done.")),
             Err(e) => Reply::failed(format!(
                 "Request #{id} failed: {e} (correlation id {})",
                 self.correlation_id
             )),
-        })
+        });
+        match recorded {
+            // Requests that went through voting have a card and a requester waiting.
+            Ok(request) if request.required_approvals > 0 => {
+                self.bot
+                    .announce(
+                        request,
+                        Change::Finished {
+                            reply: reply.clone(),
+                        },
+                    )
+                    .await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, request = id, "could not record the result"),
+        }
+        reply
     }
 
     /// Fetches the target again: `Err(why)` when it changed since the request.

@@ -5,6 +5,7 @@ use super::Turn;
 use super::actions::{GatedAction, vote_buttons};
 use crate::approvals::{ApprovalRequest, ApprovalState, Decision};
 use crate::core::command::ApprovalsCommand;
+use crate::core::notices::Change;
 use crate::core::reply::{Reply, Table};
 
 impl Turn<'_> {
@@ -34,7 +35,13 @@ impl Turn<'_> {
                 self.vote(id, Decision::Deny, reason.as_deref()).await
             }
             ApprovalsCommand::Cancel(id) => match engine.cancel(id, &self.caller.principal).await {
-                Ok(r) => Reply::ok(format!("Cancelled request #{}: {}.", r.id, describe(&r))),
+                Ok(r) => {
+                    let reply =
+                        Reply::ok(format!("Cancelled request #{}: {}.", r.id, describe(&r)));
+                    let by = self.caller.principal.to_string();
+                    self.bot.announce(r, Change::Cancelled { by }).await;
+                    reply
+                }
                 Err(e) => self.approval_failed(&e),
             },
         }
@@ -57,6 +64,16 @@ impl Turn<'_> {
             Err(e) => return self.approval_failed(&e),
         };
         let request = outcome.request;
+        self.bot
+            .announce(
+                request.clone(),
+                Change::Voted {
+                    voter: self.caller.principal.to_string(),
+                    decision,
+                    reason: reason.map(str::to_owned),
+                },
+            )
+            .await;
         match request.state {
             ApprovalState::Approved => self.execute(request).await,
             ApprovalState::Denied => Reply::ok(format!(

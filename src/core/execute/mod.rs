@@ -12,6 +12,7 @@ mod reports;
 mod rooms;
 mod users;
 
+pub(crate) use actions::{GatedAction, vote_buttons};
 pub(crate) use directory::Directory;
 
 use chrono_tz::Tz;

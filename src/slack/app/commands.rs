@@ -5,15 +5,23 @@
 //! while a background task runs them and posts the result to the `response_url`
 //! (`in_channel` when the reply is for the channel).
 //!
+//! A bare `invite`, `suspend`, `delete`, `attendance` or `waitlist` opens its form as a
+//! modal ([`Bot::prepare_with_forms`], then `views.open` with the `trigger_id` before
+//! anything slow) and is acknowledged with an empty body; without a `trigger_id` or a bot
+//! token it gets the command's help, as in the console.
+//!
 //! [`Bot::prepare`]: crate::core::Bot::prepare
+//! [`Bot::prepare_with_forms`]: crate::core::Bot::prepare_with_forms
 
 use std::collections::HashMap;
 
 use serde_json::json;
 
+use super::modals::{self, Origin};
 use super::respond::{self, Destination};
 use super::{Answer, SlackState, people};
 use crate::core::Prepared;
+use crate::core::forms::Opening;
 
 /// Answers one slash command, given its form fields.
 pub async fn answer(state: &SlackState, mut form: HashMap<String, String>) -> Answer {
@@ -27,7 +35,22 @@ pub async fn answer(state: &SlackState, mut form: HashMap<String, String>) -> An
         return Answer::Invalid("user_id is missing or invalid");
     };
     let text = form.remove("text").unwrap_or_default();
-    match state.inner.bot.prepare(&caller, &text).await {
+    let trigger_id = form.remove("trigger_id").filter(|t| !t.is_empty());
+    let prepared = match trigger_id.filter(|_| state.web().is_some()) {
+        Some(trigger_id) => match state.inner.bot.prepare_with_forms(&caller, &text).await {
+            Opening::Form(open) => {
+                let origin = Origin {
+                    channel,
+                    response_url: form.remove("response_url").filter(|u| !u.is_empty()),
+                };
+                modals::open(state, trigger_id, *open, origin);
+                return Answer::Empty;
+            }
+            Opening::Prepared(prepared) => prepared,
+        },
+        None => state.inner.bot.prepare(&caller, &text).await,
+    };
+    match prepared {
         Prepared::Done(reply) => Answer::Rendered(state.inner.rendered.get_or_render(&reply)),
         Prepared::Run(job) => {
             let Some(response_url) = form.remove("response_url").filter(|u| !u.is_empty()) else {

@@ -12,12 +12,15 @@
 //! - [`commands`]: slash commands (`ssl_check`, fast answers in the ack, slow ones after).
 //! - [`interactions`]: buttons and modals (`block_actions`, `view_submission`, `block_suggestion`).
 //! - [`events`]: `url_verification`, and `app_mention` de-duplicated on `event_id`.
+//! - `modals`: the core's forms as modals (`views.open` first, then `views.update`;
+//!   submissions validated with inline errors; searches for external selects).
 //! - `people`: the [`crate::core::Caller`] of a Slack user.
 //! - `respond`: `response_url` posts (at most 5 each), Web API posts, attachments.
 
 pub mod commands;
 pub mod events;
 pub mod interactions;
+mod modals;
 mod people;
 mod rendered;
 mod respond;

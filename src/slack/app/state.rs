@@ -14,6 +14,7 @@ use super::rendered::RenderedAnswers;
 use super::respond::ResponseBudgets;
 use crate::config::SlackSettings;
 use crate::core::Bot;
+use crate::slack::cards::SlackCards;
 use crate::slack::verify::{SignatureError, SignatureVerifier};
 use crate::slack::web::{SlackWeb, WebSetupError};
 use crate::store::Db;
@@ -50,13 +51,10 @@ pub(super) struct Inner {
     pub bot_token: Option<SecretString>,
     /// The Web API with the bot token; `None` without `SLACK_BOT_TOKEN`.
     pub web: Option<SlackWeb>,
-    #[allow(dead_code)] // read by the approval cards (next commit)
-    pub approvals_channel: Option<String>,
     pub api_url: Url,
     pub http: reqwest::Client,
     pub budgets: ResponseBudgets,
     pub rendered: RenderedAnswers,
-    #[allow(dead_code)] // read by the people lookups (next commit)
     pub people: People,
 }
 
@@ -95,17 +93,28 @@ impl SlackState {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(SlackSetupError::HttpClient)?;
+        let web = match settings.bot_token.as_ref() {
+            Some(token) => Some(SlackWeb::new(&settings.api_url, token)?),
+            None => None,
+        };
+        match (&web, &settings.approvals_channel) {
+            (Some(web), Some(channel)) => {
+                bot.add_notifier(Arc::new(SlackCards::new(web.clone(), channel.clone())))
+            }
+            (None, Some(_)) => tracing::warn!(
+                "SLACK_APPROVALS_CHANNEL is set but SLACK_BOT_TOKEN is not: approval cards cannot be posted"
+            ),
+            (_, None) => tracing::warn!(
+                "SLACK_APPROVALS_CHANNEL is not set: approval requests get no card in Slack; approvers use `/virbela approvals pending`"
+            ),
+        }
         Ok(SlackState {
             inner: Arc::new(Inner {
                 bot,
                 db,
                 verifier: settings.signing_secret.clone().map(SignatureVerifier::new),
-                web: match settings.bot_token.as_ref() {
-                    Some(token) => Some(SlackWeb::new(&settings.api_url, token)?),
-                    None => None,
-                },
+                web,
                 bot_token: settings.bot_token.clone(),
-                approvals_channel: settings.approvals_channel.clone(),
                 api_url: settings.api_url.clone(),
                 http,
                 budgets: ResponseBudgets::default(),
