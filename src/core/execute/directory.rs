@@ -61,30 +61,7 @@ impl Directory {
     /// Finds a typed user: an e-mail (any case), an id, or a display name (any case).
     pub async fn find(&self, who: &UserRef) -> Result<Found, VirbelaError> {
         let users = self.users().await?;
-        let matches: Vec<&User> = match who {
-            UserRef::Email(email) => users
-                .iter()
-                .filter(|u| u.email.as_deref().is_some_and(|e| email.same_address(e)))
-                .collect(),
-            UserRef::Word(word) => {
-                let by_id: Vec<&User> = users
-                    .iter()
-                    .filter(|u| u.user_id.as_str() == word)
-                    .collect();
-                if by_id.is_empty() {
-                    users
-                        .iter()
-                        .filter(|u| {
-                            u.displayname
-                                .as_deref()
-                                .is_some_and(|d| d.eq_ignore_ascii_case(word))
-                        })
-                        .collect()
-                } else {
-                    by_id
-                }
-            }
-        };
+        let matches = matching(&users, who);
         Ok(match matches.as_slice() {
             [one] => Found::One(Box::new((*one).clone())),
             [] => Found::None {
@@ -92,6 +69,34 @@ impl Directory {
             },
             several => Found::Several(several.iter().map(|u| (*u).clone()).collect()),
         })
+    }
+}
+
+/// The users `who` names: an e-mail (any case); else a word that is an id exactly, or
+/// failing that a display name (any case).
+pub(crate) fn matching<'a>(users: &'a [User], who: &UserRef) -> Vec<&'a User> {
+    match who {
+        UserRef::Email(email) => users
+            .iter()
+            .filter(|u| u.email.as_deref().is_some_and(|e| email.same_address(e)))
+            .collect(),
+        UserRef::Word(word) => {
+            let by_id: Vec<&User> = users
+                .iter()
+                .filter(|u| u.user_id.as_str() == word)
+                .collect();
+            if !by_id.is_empty() {
+                return by_id;
+            }
+            users
+                .iter()
+                .filter(|u| {
+                    u.displayname
+                        .as_deref()
+                        .is_some_and(|d| d.eq_ignore_ascii_case(word))
+                })
+                .collect()
+        }
     }
 }
 

@@ -13,7 +13,7 @@ mod rooms;
 mod users;
 
 pub(crate) use actions::{GatedAction, vote_buttons};
-pub(crate) use directory::Directory;
+pub(crate) use directory::{Directory, matching};
 
 use chrono_tz::Tz;
 

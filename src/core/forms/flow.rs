@@ -16,12 +16,12 @@ use super::{
 use crate::access::Role;
 use crate::core::bot::{Bot, Caller, Parsed, Prepared, authorized, new_correlation_id, store_down};
 use crate::core::command::{ApprovalsCommand, Command, ParseContext, UserRef};
+use crate::core::execute::matching;
 use crate::core::grammar;
 use crate::core::reply::{Reply, Status};
 use crate::store::StoreError;
 use crate::virbela::VirbelaError;
 use crate::virbela::domain::Email;
-use crate::virbela::models::User;
 
 /// How long a submission waits for the campus (the delete form's member lookup) before
 /// asking to submit again. The lookup carries on and fills the directory's cache, so the
@@ -346,33 +346,5 @@ fn search_source(id: FormId, field: &str) -> Option<SearchSource> {
     match describe(id, &ctx).field(field)?.kind {
         FieldKind::Search { source } => Some(source),
         _ => None,
-    }
-}
-
-/// The users `who` names, as the directory resolves a typed user: an id exactly, else an
-/// e-mail (any case), else a display name (any case).
-fn matching<'a>(users: &'a [User], who: &UserRef) -> Vec<&'a User> {
-    match who {
-        UserRef::Email(email) => users
-            .iter()
-            .filter(|u| u.email.as_deref().is_some_and(|e| email.same_address(e)))
-            .collect(),
-        UserRef::Word(word) => {
-            let by_id: Vec<&User> = users
-                .iter()
-                .filter(|u| u.user_id.as_str() == word)
-                .collect();
-            if !by_id.is_empty() {
-                return by_id;
-            }
-            users
-                .iter()
-                .filter(|u| {
-                    u.displayname
-                        .as_deref()
-                        .is_some_and(|d| d.eq_ignore_ascii_case(word))
-                })
-                .collect()
-        }
     }
 }
