@@ -8,6 +8,7 @@ pub mod demo;
 mod files;
 mod logging;
 pub mod render;
+pub mod reports;
 pub mod run;
 mod setup;
 

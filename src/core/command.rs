@@ -33,6 +33,7 @@ pub enum CommandId {
     Approvals,
     Roles,
     Audit,
+    Schedule,
 }
 
 /// A user as typed: an e-mail, or a word that is a Virbela user id or a display name
@@ -92,6 +93,40 @@ pub enum RolesCommand {
     Revoke { subject: String, role: Role },
 }
 
+/// `schedule add …`: a report posted on a cadence. Checked by the parser: the window
+/// reads as a range, the cadence as a phrase or cron, the zone is an IANA name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleAdd {
+    /// `attendance` or `waitlist`.
+    pub kind: String,
+    /// The report's words besides the range (`Theater`, `"Main Hall"`, `room=SFS1`).
+    pub args: String,
+    /// The range phrase (`last week`), evaluated at each run.
+    pub window: String,
+    /// The cadence as stored (`daily 09:00`, `30 8 * * 1-5`).
+    pub when: String,
+    /// `tz=`: else the caller's zone.
+    pub tz: Option<Tz>,
+    /// `channel=`: else where the command was typed.
+    pub channel: Option<String>,
+    /// `grace=` in hours for a run missed while the bot was down (default 6).
+    pub grace_hours: Option<u32>,
+    /// `skip-empty`: post nothing for an empty report.
+    pub skip_empty: bool,
+}
+
+/// `schedule …`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScheduleCommand {
+    List,
+    Add(Box<ScheduleAdd>),
+    Remove(i64),
+    Pause(i64),
+    Resume(i64),
+    Run(i64),
+    Preview(i64),
+}
+
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -133,18 +168,22 @@ pub enum Command {
     Rooms {
         filter: Option<String>,
     },
-    /// `attendance <room name|id> [range]` (default: last 7 days). The room is as typed;
-    /// the resolver matches it against names, custom labels and ids.
+    /// `attendance <room name|id> [range] [clip]` (default: last 7 days). The room is as
+    /// typed; the resolver matches it against names, custom labels and ids.
     Attendance {
         room: String,
         range: DateRange,
         range_label: String,
+        /// `clip` / `clip=yes`: count only the parts of sessions inside the range
+        /// (default: sessions count whole, as Virbela returns them).
+        clip: bool,
     },
-    /// `volume <volume id> [range]` (default: last 7 days)
+    /// `volume <volume id> [range] [clip]` (default: last 7 days)
     Volume {
         volume: VolumeId,
         range: DateRange,
         range_label: String,
+        clip: bool,
     },
     /// `waitlist [range] [room=SFSROOM]` (default: last 7 days)
     Waitlist {
@@ -163,6 +202,7 @@ pub enum Command {
     Roles(RolesCommand),
     /// `audit` or `audit recent`
     AuditRecent,
+    Schedule(ScheduleCommand),
     /// A bare `invite`, `suspend`, `delete`, `attendance` or `waitlist`: adapters with
     /// forms open one; others show the command's help.
     Form(CommandId),

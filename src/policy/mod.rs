@@ -2,6 +2,8 @@
 //! DESIGN.md §3; the `[policy]` table of the TOML config overrides them
 //! (`delete = 3`, `invite_member = 1`, …) and is validated at start: an unknown action id
 //! or a value that is not a small whole number is an error naming the valid choices.
+//! One key is not an action: `schedules = "admin"`, the lowest role that may list,
+//! create and change scheduled reports (default `admin`).
 
 mod action;
 
@@ -9,6 +11,7 @@ pub use action::{Action, UnknownAction};
 
 use std::collections::BTreeMap;
 
+use crate::access::Role;
 use crate::config::Config;
 use crate::virbela::domain::Permission;
 
@@ -24,12 +27,20 @@ pub enum PolicyError {
         "[policy] {action} = {found}: give a whole number of approvals from 0 to {MAX_APPROVALS}"
     )]
     BadValue { action: String, found: String },
+    #[error(
+        "[policy] schedules = {0}: give a role: \"viewer\", \"operator\", \"approver\" or \"admin\""
+    )]
+    BadScheduleRole(String),
 }
+
+/// The `[policy]` key naming who may manage scheduled reports.
+pub const SCHEDULES_KEY: &str = "schedules";
 
 /// Required approvals per action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     required: BTreeMap<Action, u32>,
+    schedule_role: Role,
 }
 
 impl Default for Policy {
@@ -39,6 +50,7 @@ impl Default for Policy {
                 .into_iter()
                 .map(|a| (a, a.default_approvals()))
                 .collect(),
+            schedule_role: Role::Admin,
         }
     }
 }
@@ -48,6 +60,13 @@ impl Policy {
     pub fn from_table(table: Option<&toml::Table>) -> Result<Policy, PolicyError> {
         let mut policy = Policy::default();
         for (name, value) in table.into_iter().flatten() {
+            if name == SCHEDULES_KEY {
+                policy.schedule_role = value
+                    .as_str()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| PolicyError::BadScheduleRole(value.to_string()))?;
+                continue;
+            }
             let action: Action = name.parse()?;
             let count = value
                 .as_integer()
@@ -78,6 +97,11 @@ impl Policy {
     /// Approvals an invitation granting `permission` needs.
     pub fn invite_approvals(&self, permission: Permission) -> u32 {
         self.required_approvals(Action::invite(permission))
+    }
+
+    /// The lowest role that may list, create and change scheduled reports.
+    pub fn schedule_role(&self) -> Role {
+        self.schedule_role
     }
 
     /// Every action with its requirement, for `config check` and help.

@@ -106,6 +106,22 @@ pub async fn serve(
         app = app.merge(routes);
     }
     let mut socket = slack::start_socket(slack.socket, stopped.clone());
+
+    // Scheduled reports: one runner per process; replicas share the store and claim each
+    // due run once. Adapters register where reports go.
+    let report_sinks = crate::schedule::ReportSinks::default();
+    slack::register_report_sink(config, &report_sinks);
+    let scheduler = tokio::spawn(
+        crate::schedule::Runner::new(
+            bot.clone(),
+            db.clone(),
+            report_sinks,
+            crate::approvals::Clock::system(),
+            crate::schedule::Runner::process_id(),
+            crate::schedule::RunnerSettings::default(),
+        )
+        .run(stopped.clone()),
+    );
     let app: Router = app.layer(axum::middleware::from_fn(access_log::log_request));
 
     let mut drained = stopped;
@@ -140,6 +156,7 @@ pub async fn serve(
         }
     };
     slack::stop_socket(socket, Instant::now() + SHUTDOWN_GRACE).await;
+    stop_scheduler(scheduler, Instant::now() + SHUTDOWN_GRACE).await;
     let result = match socket_failure {
         Some(failure) => Err(failure),
         None => result,
@@ -152,6 +169,18 @@ pub async fn serve(
     }
     tracing::info!("stopped");
     result
+}
+
+/// Lets the scheduled-report runner finish its current tick until `deadline`; a run cut
+/// off keeps its lease and is taken over by another replica (or this one on restart).
+async fn stop_scheduler(mut scheduler: tokio::task::JoinHandle<()>, deadline: Instant) {
+    if tokio::time::timeout_at(deadline, &mut scheduler)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the scheduled-report runner did not stop in time; cut off");
+        scheduler.abort();
+    }
 }
 
 /// Waits for the server (in-flight requests) and the sweeper until `deadline`, cutting

@@ -96,6 +96,18 @@ pub fn setup(
     Ok(Slack { routes, socket })
 }
 
+/// Registers the Slack sink for scheduled reports when `SLACK_BOT_TOKEN` is set (the
+/// summary with `chat.postMessage`, the files in its thread).
+pub fn register_report_sink(config: &Config, sinks: &crate::schedule::ReportSinks) {
+    let Some(token) = config.slack.bot_token.as_ref() else {
+        return;
+    };
+    match crate::slack::reports::SlackReportSink::new(&config.slack.api_url, token) {
+        Ok(sink) => sinks.register("slack", std::sync::Arc::new(sink)),
+        Err(e) => tracing::warn!(error = %e, "scheduled reports cannot be posted to Slack"),
+    }
+}
+
 /// Starts the Socket Mode client, if any; it stops when `stop` turns true.
 pub fn start_socket(socket: Option<SocketMode>, stop: watch::Receiver<bool>) -> SocketTask {
     socket.map(|socket| tokio::spawn(socket.run(stop)))

@@ -16,6 +16,7 @@ pub mod cards;
 pub mod error;
 pub mod files;
 pub mod http;
+pub mod reports;
 pub mod socket;
 pub mod verify;
 pub mod web;

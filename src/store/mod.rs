@@ -18,6 +18,7 @@ pub mod inbound_deliveries;
 pub mod invitations;
 pub mod migrations;
 pub mod role_bindings;
+pub mod schedules;
 
 use std::str::FromStr;
 use std::time::Duration;

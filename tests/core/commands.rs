@@ -1,10 +1,48 @@
 //! Every command end to end, asserting on the reply and on the sandbox's call log.
 
 use serde_json::json;
-use virbela_bot::core::Status;
+use virbela_bot::core::{Reply, Status};
 
 use crate::campus::{Bench, all_text};
 use crate::harness::{TestDb, on_both};
+
+/// The value of the reply's field `label`.
+fn field<'a>(reply: &'a Reply, label: &str) -> Option<&'a str> {
+    reply
+        .fields
+        .iter()
+        .find(|f| f.label == label)
+        .map(|f| f.value.as_str())
+}
+
+/// `1,234` → 1234.
+fn number(text: &str) -> usize {
+    text.replace(',', "").parse().unwrap_or(usize::MAX)
+}
+
+/// The report's CSV (as text) and PNG attachments.
+fn csv_and_png(reply: &Reply) -> (String, &[u8]) {
+    assert_eq!(reply.attachments.len(), 2, "{}", all_text(reply));
+    let csv = &reply.attachments[0];
+    let png = &reply.attachments[1];
+    assert_eq!(csv.media_type, "text/csv");
+    assert!(csv.filename.ends_with(".csv"), "{}", csv.filename);
+    assert_eq!(png.media_type, "image/png");
+    assert!(png.filename.ends_with(".png"), "{}", png.filename);
+    (
+        String::from_utf8(csv.bytes.clone()).expect("CSV in UTF-8"),
+        &png.bytes,
+    )
+}
+
+/// A PNG's width and height, decoded.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("a PNG");
+    let info = reader.info();
+    (info.width, info.height)
+}
 
 async fn reading_commands(store: TestDb) {
     let b = Bench::new(store).await;
@@ -61,15 +99,32 @@ async fn reading_commands(store: TestDb) {
     let theater = b.say("dave", "attendance theater last week").await;
     let text = all_text(&theater);
     assert_eq!(theater.status, Status::Ok, "{text}");
+    for label in [
+        "Sessions",
+        "Unique attendees",
+        "Total minutes",
+        "Average / median minutes",
+        "Talk minutes",
+        "Peak concurrent attendees",
+        "Busiest day",
+        "Busiest hour",
+    ] {
+        assert!(field(&theater, label).is_some(), "{label}:\n{text}");
+    }
+    assert_eq!(field(&theater, "Counting"), Some("whole sessions"));
+    // The summary, the CSV of every session and the chart.
+    let (csv, png) = csv_and_png(&theater);
     assert!(
-        text.contains("Sessions") && text.contains("Unique attendees"),
-        "{text}"
+        csv.starts_with("user_id,name,email,join,leave,minutes,talk_minutes,outside_range\r\n")
     );
-    assert_eq!(theater.attachments.len(), 1);
-    assert!(
-        String::from_utf8_lossy(&theater.attachments[0].bytes)
-            .starts_with("user_id,name,email,join,leave")
+    let rows = csv.lines().count() - 1;
+    assert_eq!(
+        field(&theater, "Sessions").map(|s| number(s.split(' ').next().unwrap_or(""))),
+        Some(rows),
+        "every session is in the CSV"
     );
+    assert_eq!(png_size(png), (1200, 600));
+    assert!(theater.table.as_ref().is_some_and(|t| t.rows.len() == 10));
     let calls = b.calls().await;
     assert!(
         calls
@@ -82,9 +137,24 @@ async fn reading_commands(store: TestDb) {
         .say("dave", "volume PR-2114767535--NewCampus last month")
         .await;
     assert_eq!(volume.status, Status::Ok, "{}", all_text(&volume));
+    assert_eq!(volume.attachments.len(), 2, "{}", all_text(&volume));
     let waitlist = b.say("dave", "waitlist last 30 days").await;
     assert_eq!(waitlist.status, Status::Ok, "{}", all_text(&waitlist));
-    assert!(all_text(&waitlist).contains("Calls"));
+    for label in [
+        "Calls",
+        "Time in line",
+        "Mean time being helped",
+        "Shifts ended",
+    ] {
+        assert!(
+            field(&waitlist, label).is_some(),
+            "{label}:\n{}",
+            all_text(&waitlist)
+        );
+    }
+    let (csv, png) = csv_and_png(&waitlist);
+    assert!(csv.starts_with("event,time,user_id,user,room,agent_id,agent,"));
+    assert_eq!(png_size(png), (1200, 600));
 
     // Bare form commands show their help; nothing runs.
     let form = b.say("carol", "invite").await;
@@ -313,3 +383,168 @@ async fn changing_commands(store: TestDb) {
 }
 
 on_both!(reading_commands, changing_commands);
+
+/// The reports against hand-made records in the sandbox, with answers worked out by hand
+/// (SQLite only: the store plays no part in a report).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_with_known_answers() {
+    let b = Bench::new(TestDb::sqlite().await).await;
+    let (ana, ana_mail) = b.member(&[]).await;
+    let (bo, bo_mail) = b.member(&[&ana_mail]).await;
+    let (carl, _) = b.member(&[&ana_mail, &bo_mail]).await;
+    b.control(
+        "rooms",
+        json!({"rooms": [{"objectId": "ReportLab1", "name": "Report Lab", "SFSRoom": "ReportLab",
+                          "visibleOn": ["GOTO"], "levelName": "lab", "instance": 0}]}),
+    )
+    .await;
+    // Minutes as strings, as Virbela sends them; two sessions straddle the range's ends.
+    b.control(
+        "attendance",
+        json!({"roomId": "ReportLab1", "sessions": [
+            {"userId": ana, "joinTime": "2025-03-03T09:00:00Z", "leaveTime": "2025-03-03T10:00:00Z", "talkMinutes": "6.00"},
+            {"userId": bo, "joinTime": "2025-03-03T09:30:00Z", "leaveTime": "2025-03-03T10:30:00Z", "talkMinutes": "12.00"},
+            {"userId": "ghost42", "joinTime": "2025-03-03T09:45:00Z", "leaveTime": "2025-03-03T09:50:00Z"},
+            {"userId": ana, "joinTime": "2025-03-04T23:30:00Z", "leaveTime": "2025-03-05T00:30:00Z", "talkMinutes": "3.00"},
+            {"userId": bo, "joinTime": "2025-03-02T23:00:00Z", "leaveTime": "2025-03-03T01:00:00Z", "talkMinutes": 0},
+        ]}),
+    )
+    .await;
+
+    let whole = b
+        .say("dave", "attendance \"Report Lab\" 2025-03-03..2025-03-04")
+        .await;
+    assert_eq!(whole.status, Status::Ok, "{}", all_text(&whole));
+    let expected = [
+        ("Sessions", "5 (2 extend beyond the range)"),
+        ("Unique attendees", "3"),
+        ("Total minutes", "305"),
+        ("Average / median minutes", "61.0 / 60.0"),
+        ("Talk minutes", "21 (6.9% of the time)"),
+        ("Peak concurrent attendees", "3 at Mon Mar 3 09:45–09:50"),
+        ("Busiest day", "Mon Mar 3, 2025: 3 attendees"),
+        // 95 of the 215 attendee-minutes inside the range.
+        ("Busiest hour", "09:00–10:00 (44.2% of attendee-minutes)"),
+        ("Counting", "whole sessions"),
+    ];
+    for (label, value) in expected {
+        assert_eq!(field(&whole, label), Some(value), "{label}");
+    }
+    let table = whole.table.as_ref().expect("top attendees");
+    let emails: Vec<&str> = table.rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(emails, vec![bo_mail.as_str(), ana_mail.as_str(), ""]);
+    assert_eq!(table.rows[2][0], "unknown user ghost42");
+    assert_eq!(table.rows[0][3], "180");
+    let (csv, png) = csv_and_png(&whole);
+    assert_eq!(csv.lines().count(), 1 + 5);
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("ghost42,(unknown user),,2025-03-03T09:45:00+00:00")),
+        "{csv}"
+    );
+    assert_eq!(png_size(png), (1200, 600));
+    assert_eq!(
+        whole.attachments[0].filename,
+        "attendance-ReportLab1-2025-03-03-2025-03-04.csv"
+    );
+
+    let clipped = b
+        .say(
+            "dave",
+            "attendance \"Report Lab\" 2025-03-03..2025-03-04 clip",
+        )
+        .await;
+    assert_eq!(clipped.status, Status::Ok, "{}", all_text(&clipped));
+    assert_eq!(field(&clipped, "Total minutes"), Some("215"));
+    assert_eq!(
+        field(&clipped, "Average / median minutes"),
+        Some("43.0 / 60.0")
+    );
+    assert_eq!(field(&clipped, "Counting"), Some("clipped to the range"));
+    assert!(
+        clipped.text.contains("clipped to the range"),
+        "{}",
+        clipped.text
+    );
+    // The timeline is the range's either way.
+    assert_eq!(
+        field(&clipped, "Peak concurrent attendees"),
+        Some("3 at Mon Mar 3 09:45–09:50")
+    );
+    let again = b
+        .say(
+            "dave",
+            "attendance \"Report Lab\" 2025-03-03..2025-03-04 clip=no",
+        )
+        .await;
+    assert_eq!(field(&again, "Total minutes"), Some("305"));
+    let bad = b
+        .say("dave", "attendance \"Report Lab\" last week clip=maybe")
+        .await;
+    assert_eq!(bad.status, Status::Usage, "{}", bad.text);
+    assert!(bad.text.contains("clip="), "{}", bad.text);
+    let volume = b
+        .say("dave", "volume PR-2114767535--NewCampus last month clip")
+        .await;
+    assert_eq!(field(&volume, "Counting"), Some("clipped to the range"));
+    let help = all_text(&b.say("dave", "help attendance").await);
+    assert!(
+        help.contains("attendance <room name|id> [range] [clip]") && help.contains("clip=yes"),
+        "{help}"
+    );
+
+    // The waitlist of one SFS room.
+    b.control(
+        "waitlist",
+        json!({
+            "called": [
+                {"userId": ana, "room": "KnownDesk", "time": "2025-03-03T09:00:00Z",
+                 "supportUserId": carl, "secondsInLine": "60", "initialPlace": "1"},
+                {"userId": bo, "room": "KnownDesk", "time": "2025-03-03T09:10:00Z",
+                 "supportUserId": carl, "secondsInLine": "120", "initialPlace": "2"},
+                {"userId": "ghost42", "room": "KnownDesk", "time": "2025-03-04T10:00:00Z",
+                 "supportUserId": "agentY1", "secondsInLine": "300", "initialPlace": "1"},
+            ],
+            "helpDone": [
+                {"userId": ana, "room": "KnownDesk", "time": "2025-03-03T09:05:00Z",
+                 "supportUserId": carl, "secondsBeingHelped": "300"},
+                {"userId": bo, "room": "KnownDesk", "time": "2025-03-03T09:30:00Z",
+                 "supportUserId": carl, "secondsBeingHelped": "1200"},
+                {"userId": "ghost42", "room": "KnownDesk", "time": "2025-03-04T10:20:00Z",
+                 "supportUserId": "agentY1", "secondsBeingHelped": "900"},
+            ],
+            "supportEnd": [
+                {"userId": carl, "room": "KnownDesk", "time": "2025-03-03T17:00:00Z",
+                 "numUsersHelped": "2", "secondsHelpingUsers": "1500",
+                 "secondsSupportingList": "3000"},
+            ],
+        }),
+    )
+    .await;
+    let desk = b
+        .say("dave", "waitlist 2025-03-03..2025-03-04 room=KnownDesk")
+        .await;
+    assert_eq!(desk.status, Status::Ok, "{}", all_text(&desk));
+    let expected = [
+        ("Calls", "3"),
+        (
+            "Time in line",
+            "mean 2.7 min · median 2.0 min · p90 5.0 min",
+        ),
+        ("Mean time being helped", "13.3 min"),
+        ("Tickets closed", "3"),
+        ("Shifts ended", "1"),
+    ];
+    for (label, value) in expected {
+        assert_eq!(field(&desk, label), Some(value), "{label}");
+    }
+    let agents = desk.table.as_ref().expect("agents");
+    assert_eq!(agents.rows.len(), 2);
+    assert_eq!(agents.rows[0][1..], ["2", "0.4", "0.8", "50.0%"]);
+    assert_eq!(agents.rows[1][0], "unknown user agentY1 *");
+    assert_eq!(agents.rows[1][1], "1");
+    assert_eq!(agents.rows[1][4], "—");
+    let (csv, png) = csv_and_png(&desk);
+    assert_eq!(csv.lines().count(), 1 + 7);
+    assert_eq!(png_size(png), (1200, 600));
+}

@@ -88,15 +88,15 @@ async fn an_attendance_report_goes_to_the_channel_with_its_csv() {
         complete[0].authorization.as_deref(),
         Some("Bearer xoxb-test-token")
     );
+    // The CSV of every session and the PNG chart of attendees per day.
     let reserved = w.slack.calls_to("/api/files.getUploadURLExternal");
-    assert_eq!(reserved.len(), 1);
-    assert!(
-        reserved[0].body["filename"]
-            .as_str()
-            .is_some_and(|f| f.ends_with(".csv")),
-        "{:?}",
-        reserved[0].body
-    );
+    let names: Vec<&str> = reserved
+        .iter()
+        .filter_map(|c| c.body["filename"].as_str())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].ends_with(".csv"), "{names:?}");
+    assert!(names[1].ends_with(".png"), "{names:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,4 +10,5 @@ mod concurrency;
 mod migrations;
 mod policy;
 mod role_groups;
+mod schedules;
 mod story;

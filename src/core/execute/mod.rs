@@ -10,6 +10,7 @@ mod failure;
 mod profiles;
 mod reports;
 mod rooms;
+mod schedules;
 mod users;
 
 pub(crate) use actions::{GatedAction, vote_buttons};
@@ -55,12 +56,17 @@ impl Turn<'_> {
                 room,
                 range,
                 range_label,
-            } => self.room_attendance(&room, range, &range_label).await,
+                clip,
+            } => self.room_attendance(&room, range, &range_label, clip).await,
             Command::Volume {
                 volume,
                 range,
                 range_label,
-            } => self.volume_attendance(volume, range, &range_label).await,
+                clip,
+            } => {
+                self.volume_attendance(volume, range, &range_label, clip)
+                    .await
+            }
             Command::Waitlist {
                 range,
                 range_label,
@@ -81,6 +87,7 @@ impl Turn<'_> {
             Command::Approvals(sub) => self.approvals(sub).await,
             Command::Roles(sub) => self.roles(sub).await,
             Command::AuditRecent => self.audit_recent().await,
+            Command::Schedule(sub) => self.schedule(sub).await,
         }
     }
 
@@ -172,5 +179,8 @@ fn required_capability(command: &Command) -> Option<Capability> {
         | Command::Roles(RolesCommand::Grant { .. })
         | Command::Roles(RolesCommand::Revoke { .. })
         | Command::AuditRecent => Capability::Administer,
+        // Any role gets this far; `[policy] schedules` (default admin) decides in
+        // `schedules.rs`, as schedules post to channels as their creator.
+        Command::Schedule(_) => Capability::View,
     })
 }

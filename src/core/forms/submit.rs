@@ -70,6 +70,7 @@ pub fn submit(
                     room,
                     range,
                     range_label,
+                    clip: false,
                 }),
                 _ => None,
             }

@@ -9,8 +9,8 @@ use super::suggest::{did_you_mean, one_of};
 use super::tokens::{Token, tokenize};
 use crate::access::Role;
 use crate::core::command::{
-    ApprovalsCommand, Command, CommandId, InviteArgs, ParseContext, RolesCommand, UsageError,
-    UserRef,
+    ApprovalsCommand, Command, CommandId, InviteArgs, ParseContext, RolesCommand, ScheduleAdd,
+    ScheduleCommand, UsageError, UserRef,
 };
 use crate::virbela::domain::{DateRange, Email, InvitationEmail, Permission, TeamId, VolumeId};
 
@@ -73,6 +73,7 @@ pub fn parse(text: &str, ctx: &ParseContext) -> Result<Command, UsageError> {
         CommandId::Approvals => p.approvals(args),
         CommandId::Roles => p.roles(args),
         CommandId::Audit => p.audit(args),
+        CommandId::Schedule => p.schedule(args),
     }
 }
 
@@ -468,10 +469,49 @@ impl Parser<'_> {
         .map_err(|e| self.own(e))
     }
 
+    /// Takes the clipping option out of an attendance report's words: `clip=yes|no`
+    /// anywhere, or a bare `clip` as the last word when other words remain (a room whose
+    /// name ends in "clip" is quoted).
+    fn clip_option(&self, args: &[Token]) -> Result<(Vec<Token>, bool), UsageError> {
+        let twice = || self.err("Option `clip` is given twice: give it once.");
+        let mut clip = None;
+        let mut rest = Vec::with_capacity(args.len());
+        for token in args {
+            match token.option() {
+                Some((key, value)) if !token.quoted && key.trim().eq_ignore_ascii_case("clip") => {
+                    if clip.is_some() {
+                        return Err(twice());
+                    }
+                    clip = Some(match value.trim().to_lowercase().as_str() {
+                        "yes" | "true" | "on" => true,
+                        "no" | "false" | "off" => false,
+                        other => {
+                            return Err(self.err(format!(
+                                "Option `clip=` takes `yes` or `no`, not `{}`.",
+                                shown(other)
+                            )));
+                        }
+                    });
+                }
+                _ => rest.push(token.clone()),
+            }
+        }
+        if rest.len() > 1 && rest.last().is_some_and(|t| t.is("clip")) {
+            if clip.is_some() {
+                return Err(twice());
+            }
+            rest.pop();
+            clip = Some(true);
+        }
+        Ok((rest, clip.unwrap_or(false)))
+    }
+
     fn attendance(&self, args: &[Token]) -> Result<Command, UsageError> {
         if args.is_empty() {
             return Ok(Command::Form(CommandId::Attendance));
         }
+        let (args, clip) = self.clip_option(args)?;
+        let args = &args[..];
         let n = args.len();
         // The longest suffix of plain words that reads as a range.
         let mut split = None;
@@ -506,10 +546,12 @@ impl Parser<'_> {
             room,
             range,
             range_label,
+            clip,
         })
     }
 
     fn volume(&self, args: &[Token]) -> Result<Command, UsageError> {
+        let (args, clip) = self.clip_option(args)?;
         let Some((id, rest)) = args.split_first() else {
             return Err(self.err(
                 "`volume` needs a private volume id, e.g. `volume PR-2114767535--NewCampus last week`.",
@@ -521,6 +563,7 @@ impl Parser<'_> {
             volume,
             range,
             range_label,
+            clip,
         })
     }
 
@@ -747,6 +790,227 @@ impl Parser<'_> {
             }
             [sub, ..] => Err(self.unknown_sub(sub, &["recent"], "`audit` or `audit recent`")),
         }
+    }
+}
+
+const SCHEDULE_SUBS: [&str; 7] = ["list", "add", "remove", "pause", "resume", "run", "preview"];
+
+/// `schedule …` (DESIGN.md §4, scheduled reports).
+impl Parser<'_> {
+    fn schedule(&self, args: &[Token]) -> Result<Command, UsageError> {
+        const USAGE: &str =
+            "`list`, `add …`, `remove ID`, `pause ID`, `resume ID`, `run ID` or `preview ID`";
+        let Some((sub, rest)) = args.split_first() else {
+            return Ok(Command::Schedule(ScheduleCommand::List));
+        };
+        let Some(word) = sub
+            .keyword()
+            .filter(|w| SCHEDULE_SUBS.contains(&w.as_str()))
+        else {
+            return Err(self.unknown_sub(sub, &SCHEDULE_SUBS, USAGE));
+        };
+        let id = |rest: &[Token]| -> Result<i64, UsageError> {
+            let Some(token) = rest.first() else {
+                return Err(self.err(format!(
+                    "`schedule {word}` needs a schedule id, e.g. `schedule {word} 3` (see `schedule list`)."
+                )));
+            };
+            let id = token
+                .text
+                .trim_start_matches('#')
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    self.err(format!(
+                        "`{}` is not a schedule id: use the number `schedule list` shows, e.g. `schedule {word} 3`.",
+                        shown(&token.text)
+                    ))
+                })?;
+            self.no_more(
+                &format!("schedule {word} {id}"),
+                rest.get(1..).unwrap_or(&[]),
+            )?;
+            Ok(id)
+        };
+        let command = match word.as_str() {
+            "list" => {
+                self.no_more("schedule list", rest)?;
+                ScheduleCommand::List
+            }
+            "add" => ScheduleCommand::Add(Box::new(self.schedule_add(rest)?)),
+            "remove" => ScheduleCommand::Remove(id(rest)?),
+            "pause" => ScheduleCommand::Pause(id(rest)?),
+            "resume" => ScheduleCommand::Resume(id(rest)?),
+            "run" => ScheduleCommand::Run(id(rest)?),
+            _ => ScheduleCommand::Preview(id(rest)?),
+        };
+        Ok(Command::Schedule(command))
+    }
+
+    fn schedule_add(&self, args: &[Token]) -> Result<ScheduleAdd, UsageError> {
+        const EXAMPLE: &str =
+            "`schedule add attendance Theater last week every mondays 10:00 tz=Europe/Paris`";
+        let Some((kind, rest)) = args.split_first() else {
+            return Err(self.err(format!(
+                "`schedule add` needs a report (`attendance` or `waitlist`), a window and `every <when>`, e.g. {EXAMPLE}."
+            )));
+        };
+        let kind = match kind.keyword().as_deref() {
+            Some("attendance") => "attendance",
+            Some("waitlist") => "waitlist",
+            _ => {
+                return Err(self.err(format!(
+                    "`{}` is not a report that can be scheduled: use `attendance` or `waitlist`, e.g. {EXAMPLE}.",
+                    shown(&kind.text)
+                )));
+            }
+        };
+        let Some(every) = rest.iter().position(|t| !t.quoted && t.is("every")) else {
+            return Err(self.err(format!(
+                "`schedule add` needs `every <when>` after the window, e.g. {EXAMPLE}."
+            )));
+        };
+        let (report, after) = (&rest[..every], &rest[every + 1..]);
+        let mut add = ScheduleAdd {
+            kind: kind.to_string(),
+            args: String::new(),
+            window: String::new(),
+            when: String::new(),
+            tz: None,
+            channel: None,
+            grace_hours: None,
+            skip_empty: false,
+        };
+        let mut when_words = Vec::new();
+        for token in after {
+            if let Some((key, value)) = token.option() {
+                match key.to_ascii_lowercase().as_str() {
+                    "tz" => {
+                        add.tz = Some(value.parse().map_err(|_| {
+                            self.err(format!(
+                                "`{}` is not an IANA time zone: write e.g. `tz=Europe/Paris` or `tz=America/New_York`.",
+                                shown(value)
+                            ))
+                        })?);
+                    }
+                    "channel" => {
+                        let channel = value.trim().trim_start_matches('#');
+                        if channel.is_empty() {
+                            return Err(self
+                                .err("`channel=` needs a channel id, e.g. `channel=C012AB3CD`."));
+                        }
+                        add.channel = Some(channel.to_string());
+                    }
+                    "grace" => {
+                        let hours = value.trim().trim_end_matches('h');
+                        add.grace_hours = Some(
+                            hours.parse::<u32>().ok().filter(|h| *h <= 168).ok_or_else(|| {
+                                self.err(format!(
+                                    "`grace={}` is not a number of hours from 0 to 168, e.g. `grace=6`.",
+                                    shown(value)
+                                ))
+                            })?,
+                        );
+                    }
+                    _ => {
+                        return Err(self.err(format!(
+                            "Unknown option `{}=` for `schedule add`: use `tz=`, `channel=`, `grace=` or `skip-empty`.",
+                            shown(key)
+                        )));
+                    }
+                }
+            } else if token.is("skip-empty") || token.is("skip_empty") {
+                add.skip_empty = true;
+            } else {
+                when_words.push(token.text.clone());
+            }
+        }
+        let cadence = crate::schedule::Cadence::parse(&when_words.join(" "))
+            .map_err(|e| self.err(e.to_string()))?;
+        add.when = cadence.as_str().to_string();
+        let ctx = ParseContext {
+            now: self.ctx.now,
+            tz: add.tz.unwrap_or(self.ctx.tz),
+        };
+        // The longest ending of the plain words that reads as a range is the window.
+        let options: Vec<&Token> = report.iter().filter(|t| t.option().is_some()).collect();
+        let words: Vec<&Token> = report.iter().filter(|t| t.option().is_none()).collect();
+        let n = words.len();
+        let mut split = None;
+        for k in (1..=n.min(MAX_RANGE_WORDS)).rev() {
+            let suffix = &words[n - k..];
+            if suffix.iter().any(|t| t.quoted) {
+                continue;
+            }
+            let text = suffix
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if parse_range(&text, &ctx).is_ok() {
+                split = Some((n - k, text));
+                break;
+            }
+        }
+        let Some((at, window)) = split else {
+            return Err(self.err(format!(
+                "`schedule add` needs a window before `every`, such as `yesterday`, `last week` or `last 30 days`, e.g. {EXAMPLE}."
+            )));
+        };
+        add.window = window.to_lowercase();
+        let quote = |t: &Token| {
+            if t.text.chars().any(char::is_whitespace) {
+                format!("\"{}\"", t.text)
+            } else {
+                t.text.clone()
+            }
+        };
+        let mut args: Vec<String> = words[..at].iter().map(|t| quote(t)).collect();
+        match kind {
+            "attendance" => {
+                if args.is_empty() {
+                    return Err(self.err(format!(
+                        "`schedule add attendance` needs a room before the window, e.g. {EXAMPLE}."
+                    )));
+                }
+                if let Some(option) = options.first() {
+                    return Err(self.err(format!(
+                        "`{}` is not an option of a scheduled attendance report.",
+                        shown(&option.text)
+                    )));
+                }
+            }
+            _ => {
+                if let Some(extra) = args.first() {
+                    return Err(self.err(format!(
+                        "`{}` is extra: a scheduled waitlist takes a window and optionally `room=SFSROOM`, e.g. `schedule add waitlist yesterday room=SFS1 every daily 09:00`.",
+                        shown(extra)
+                    )));
+                }
+                for option in &options {
+                    match option.option() {
+                        Some((key, value))
+                            if key.eq_ignore_ascii_case("room") && !value.is_empty() =>
+                        {
+                            if value.chars().any(char::is_whitespace) {
+                                args.push(format!("room=\"{value}\""));
+                            } else {
+                                args.push(format!("room={value}"));
+                            }
+                        }
+                        _ => {
+                            return Err(self.err(format!(
+                                "`{}` is not an option of a scheduled waitlist: use `room=SFSROOM`.",
+                                shown(&option.text)
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+        add.args = args.join(" ");
+        Ok(add)
     }
 }
 

@@ -49,6 +49,13 @@ const fn arg(name: &'static str, about: &'static str, default: Option<&'static s
     }
 }
 
+const CLIP: ArgSpec = arg(
+    "clip",
+    "count only the minutes inside the range: sessions that start before it or end after it \
+     are cut at its ends (also `clip=yes`); the peak, days and hours always cover the range only",
+    Some("sessions count whole, as Virbela returns them"),
+);
+
 const WHO: ArgSpec = arg(
     "<email|id>",
     "an e-mail address, a Virbela user id or a display name (quote names with spaces)",
@@ -62,7 +69,7 @@ const RANGE: ArgSpec = arg(
 const REQUEST_ID: ArgSpec = arg("<ID>", "the request number, written `12` or `#12`", None);
 
 /// In the order of [`CommandId`]'s variants (checked by a test), so [`spec`] can index.
-static SPECS: [CommandSpec; 15] = [
+static SPECS: [CommandSpec; 16] = [
     CommandSpec {
         id: CommandId::Help,
         name: "help",
@@ -221,8 +228,8 @@ static SPECS: [CommandSpec; 15] = [
     CommandSpec {
         id: CommandId::Attendance,
         name: "attendance",
-        usage: &["attendance <room name|id> [range]"],
-        summary: "Attendance report for a room: sessions, attendees, minutes, top attendees and a CSV of every session.",
+        usage: &["attendance <room name|id> [range] [clip]"],
+        summary: "Attendance report for a room: sessions, attendees, minutes, peak, busiest day and hour, top attendees, a CSV of every session and a chart of attendees per day.",
         args: &[
             arg(
                 "<room name|id>",
@@ -230,11 +237,13 @@ static SPECS: [CommandSpec; 15] = [
                 None,
             ),
             RANGE,
+            CLIP,
         ],
         examples: &[
             "attendance Theater last week",
             "attendance \"Team Suite\" 2023-01-01..2023-03-31",
             "attendance KJDfj5wOjA today",
+            "attendance Theater last month clip",
         ],
         capability: Capability::View,
         opens_form: true,
@@ -242,7 +251,7 @@ static SPECS: [CommandSpec; 15] = [
     CommandSpec {
         id: CommandId::Volume,
         name: "volume",
-        usage: &["volume <volume id> [range]"],
+        usage: &["volume <volume id> [range] [clip]"],
         summary: "Attendance report for a private volume.",
         args: &[
             arg(
@@ -251,6 +260,7 @@ static SPECS: [CommandSpec; 15] = [
                 None,
             ),
             RANGE,
+            CLIP,
         ],
         examples: &[
             "volume PR-2114767535--NewCampus",
@@ -352,6 +362,52 @@ static SPECS: [CommandSpec; 15] = [
         capability: Capability::Administer,
         opens_form: false,
     },
+    CommandSpec {
+        id: CommandId::Schedule,
+        name: "schedule",
+        usage: &[
+            "schedule [list]",
+            "schedule add attendance <room> <window> every <when> [tz=Zone] [channel=C] [grace=HOURS] [skip-empty]",
+            "schedule add waitlist <window> [room=SFSROOM] every <when> [tz=Zone] [channel=C] [grace=HOURS] [skip-empty]",
+            "schedule remove|pause|resume|run|preview <ID>",
+        ],
+        summary: "Reports posted on a schedule to a channel: add, list, pause, resume, run now, preview.",
+        args: &[
+            arg(
+                "<window>",
+                "the range each run reports on, read at the run time: `yesterday`, `last week`, `last 30 days`, `last month`…",
+                None,
+            ),
+            arg(
+                "<when>",
+                "`daily 09:00`, `weekdays 08:30`, `mondays 10:00`, `1st of month 09:00`, or a 5-field cron such as `30 8 * * 1-5`",
+                None,
+            ),
+            arg(
+                "tz=",
+                "an IANA time zone such as Europe/Paris",
+                Some("yours"),
+            ),
+            arg(
+                "channel=",
+                "where the report is posted",
+                Some("this channel"),
+            ),
+            arg(
+                "grace=",
+                "hours within which a run missed while the bot was down is still posted",
+                Some("6"),
+            ),
+        ],
+        examples: &[
+            "schedule add attendance Theater last week every mondays 10:00 tz=Europe/Paris",
+            "schedule add waitlist yesterday every weekdays 08:30 skip-empty",
+            "schedule list",
+            "schedule preview 3",
+        ],
+        capability: Capability::Administer,
+        opens_form: false,
+    },
 ];
 
 /// Every command, in a stable order (the order of `help`).
@@ -393,7 +449,8 @@ fn notes(id: CommandId) -> &'static [&'static str] {
         }
         CommandId::Delete => &["A reason is required: a deletion cannot be undone."],
         CommandId::Attendance => &[
-            "The longest ending of the words that reads as a range is the range; the rest is the room.",
+            "The longest ending of the words that reads as a range is the range; the rest is the room. \
+             A last word `clip` asks for clipping: quote a room whose name ends in \"clip\".",
             RANGES_HELP,
         ],
         CommandId::Volume | CommandId::Waitlist => &[RANGES_HELP],

@@ -13,7 +13,7 @@ use crate::core::command::{
 };
 use crate::virbela::domain::{Email, InvitationEmail, Permission, TeamId};
 
-const ALL_IDS: [CommandId; 15] = [
+const ALL_IDS: [CommandId; 16] = [
     CommandId::Help,
     CommandId::Users,
     CommandId::User,
@@ -29,6 +29,7 @@ const ALL_IDS: [CommandId; 15] = [
     CommandId::Approvals,
     CommandId::Roles,
     CommandId::Audit,
+    CommandId::Schedule,
 ];
 
 fn at(tz: Tz, rfc3339: &str) -> ParseContext {
@@ -96,6 +97,7 @@ fn id_of(command: &Command) -> CommandId {
         Command::Approvals(_) => CommandId::Approvals,
         Command::Roles(_) => CommandId::Roles,
         Command::AuditRecent => CommandId::Audit,
+        Command::Schedule(_) => CommandId::Schedule,
         Command::Form(id) => *id,
     }
 }
@@ -113,10 +115,6 @@ fn specs_follow_the_ids_and_their_examples_parse() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), specs().len(), "names are unique");
-    assert!(
-        !names.contains(&"schedule"),
-        "schedule comes in a later issue"
-    );
     for s in specs() {
         assert!(!s.usage.is_empty() && !s.examples.is_empty(), "{}", s.name);
         for example in s.examples {
@@ -147,6 +145,7 @@ fn capabilities_follow_the_design() {
         (CommandId::Space, Request),
         (CommandId::Roles, Administer),
         (CommandId::Audit, Administer),
+        (CommandId::Schedule, Administer),
     ] {
         assert_eq!(spec(id).capability, cap, "{id:?}");
     }
@@ -190,7 +189,8 @@ fn help_lists_only_what_the_role_may_run() {
 
     let admin = rows(&help_overview(Some(Role::Admin)));
     assert!(has(&admin, "roles grant") && has(&admin, "audit"));
-    assert!(!has(&admin, "schedule"));
+    assert!(has(&admin, "schedule add"));
+    assert!(!has(&approver, "schedule"));
 }
 
 #[test]
@@ -295,9 +295,9 @@ fn prefix_case_and_unknown_commands() {
         "Unknown command `frobnicate`. Type `help` for the list."
     );
     assert!(
-        bad("schedule list")
+        bad("schedule frobnicate")
             .message
-            .starts_with("Unknown command `schedule`")
+            .starts_with("Unknown subcommand `frobnicate` for `schedule`")
     );
     assert!(bad("").message.contains("help"));
     assert!(bad("/virbela").message.contains("help"));
@@ -1181,5 +1181,68 @@ fn nothing_panics_on_odd_input() {
                 let _ = parse_range(words, &ctx);
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------- schedule
+
+#[test]
+fn schedule_commands_parse() {
+    use crate::core::command::{ScheduleAdd, ScheduleCommand};
+    assert_eq!(ok("schedule"), Command::Schedule(ScheduleCommand::List));
+    assert_eq!(
+        ok("schedule pause #3"),
+        Command::Schedule(ScheduleCommand::Pause(3))
+    );
+    assert_eq!(
+        ok("schedule preview 4"),
+        Command::Schedule(ScheduleCommand::Preview(4))
+    );
+    let Command::Schedule(ScheduleCommand::Add(add)) = ok(
+        "schedule add attendance \"Main Hall\" last 30 days every mondays 10:00 tz=Europe/Paris grace=2 skip-empty",
+    ) else {
+        panic!("not an add");
+    };
+    assert_eq!(
+        *add,
+        ScheduleAdd {
+            kind: "attendance".to_string(),
+            args: "\"Main Hall\"".to_string(),
+            window: "last 30 days".to_string(),
+            when: "mondays 10:00".to_string(),
+            tz: Some(chrono_tz::Europe::Paris),
+            channel: None,
+            grace_hours: Some(2),
+            skip_empty: true,
+        }
+    );
+    let Command::Schedule(ScheduleCommand::Add(add)) =
+        ok("schedule add waitlist yesterday room=SFS1 every 30 8 * * 1-5 channel=C0123")
+    else {
+        panic!("not an add");
+    };
+    assert_eq!(
+        (
+            add.args.as_str(),
+            add.window.as_str(),
+            add.when.as_str(),
+            add.channel.as_deref()
+        ),
+        ("room=SFS1", "yesterday", "30 8 * * 1-5", Some("C0123"))
+    );
+    for text in [
+        "schedule add",
+        "schedule add users last week every daily 09:00",
+        "schedule add attendance Theater last week",
+        "schedule add attendance last week every daily 09:00",
+        "schedule add attendance Theater every daily 09:00",
+        "schedule add attendance Theater last week every fortnightly",
+        "schedule add attendance Theater last week every daily 09:00 tz=Mars/Base",
+        "schedule add waitlist Theater yesterday every daily 09:00",
+        "schedule pause",
+        "schedule pause x",
+        "schedule frobnicate 3",
+    ] {
+        assert_eq!(bad(text).command, Some(CommandId::Schedule), "{text}");
     }
 }
