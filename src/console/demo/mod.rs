@@ -12,20 +12,24 @@ mod tempdb;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
+use tokio::sync::watch;
 
 use self::people::{GRANTED_BY, PEOPLE};
 use self::session::Session;
 use self::tempdb::TempDatabase;
 use super::logging;
+use super::reports::ConsoleReportSink;
 use crate::access::{Access, Principal, Subject};
-use crate::approvals::ApprovalSettings;
+use crate::approvals::{ApprovalSettings, Clock};
 use crate::config::DatabaseUrl;
 use crate::core::{Bot, BotParts, Caller};
 use crate::policy::Policy;
 use crate::sandbox::{self, SandboxOptions};
+use crate::schedule::{ReportSinks, Runner, RunnerSettings};
 use crate::store::Db;
 use crate::virbela::{ClientOptions, VirbelaClient};
 
@@ -127,20 +131,59 @@ async fn with_store(
         approval_settings: ApprovalSettings::default(),
         default_timezone: chrono_tz::UTC,
     });
+    let files = files_folder();
+    let (stop, stopped) = watch::channel(false);
+    let runner = tokio::spawn(scheduled_reports(&bot, db, &files).run(stopped));
     let mut session = Session {
         bot,
         access,
         db: db.clone(),
-        caller: Caller::new(PEOPLE[0].principal()),
-        files: files_folder(),
+        caller: Caller {
+            channel: Some(DEMO_CHANNEL.to_owned()),
+            ..Caller::new(PEOPLE[0].principal())
+        },
+        files,
     };
-    match script {
+    let outcome = match script {
         Some((path, lines)) => run_script(&mut session, &path, &lines).await,
         None => {
             println!("{}", banner(setup, &session.files));
             repl::run(&mut session).await.map(|()| ExitCode::SUCCESS)
         }
+    };
+    stop.send_replace(true);
+    if tokio::time::timeout(Duration::from_secs(5), runner)
+        .await
+        .is_err()
+    {
+        eprintln!("the scheduled-report runner did not stop in time");
     }
+    outcome
+}
+
+/// The channel the demo's commands come from: scheduled reports made in the demo go
+/// there, that is into `<files>/scheduled/demo/`.
+const DEMO_CHANNEL: &str = "demo";
+
+/// The demo's scheduled-report runner: schedules made in the demo are posted by the
+/// console sink into `<files>/scheduled/`, checked every 10 seconds.
+fn scheduled_reports(bot: &Bot, db: &Db, files: &Path) -> Runner {
+    let sinks = ReportSinks::default();
+    sinks.register(
+        "console",
+        Arc::new(ConsoleReportSink::new(files.join("scheduled"))),
+    );
+    Runner::new(
+        bot.clone(),
+        db.clone(),
+        sinks,
+        Clock::system(),
+        Runner::process_id(),
+        RunnerSettings {
+            tick: Duration::from_secs(10),
+            ..RunnerSettings::default()
+        },
+    )
 }
 
 async fn run_script(
@@ -203,7 +246,7 @@ fn banner(setup: &Setup, files: &Path) -> String {
     format!(
         "virbela-bot demo: a seeded Virbela sandbox at {} and a throw-away store.\n\
          Store: {}\n\
-         Files (CSV, PNG): {}\n\n\
+         Files (CSV, PNG; scheduled reports under scheduled/): {}\n\n\
          People (switch with :as NAME):\n{}\n\n\
          Try, in order:\n\
          \x20 help\n\
@@ -212,7 +255,10 @@ fn banner(setup: &Setup, files: &Path) -> String {
          \x20 invite new.hire@example.com first=New last=Hire role=moderator\n\
          \x20 :as bob\n\
          \x20 approvals\n\
-         \x20 approvals approve 1\n\n\
+         \x20 approvals approve 1\n\
+         \x20 :as alice\n\
+         \x20 schedule add attendance Theater yesterday every daily 09:00\n\
+         \x20 schedule run 1\n\n\
          :help explains the demo, :whoami says who you are, :quit or Ctrl-D leaves.\n",
         setup.sandbox_url,
         setup.store_label,
