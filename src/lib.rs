@@ -16,5 +16,6 @@ pub mod schedule;
 pub mod server;
 pub mod slack;
 pub mod store;
+pub mod teams;
 pub mod telemetry;
 pub mod virbela;
