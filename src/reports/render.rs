@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::People;
+use super::ReportError;
 use super::attendance::{self, AttendanceOptions, AttendanceStats, Peak};
 use super::chart::{DailyChart, daily_bar_chart};
 use super::waitlist::{self, AgentSource, WaitlistEvents, WaitlistOptions, WaitlistStats};
@@ -145,28 +146,13 @@ pub fn attendance_reply(
         days_label: &format!("Day ({})", tz.name()),
         days: &days,
     });
-    let mut reply = attendance_summary(&stats, title, counting);
-    reply = reply.attach(Attachment {
-        filename: format!("{stem}.csv"),
-        media_type: "text/csv".into(),
-        bytes: csv,
-    });
-    match chart {
-        Ok(png) => {
-            reply = reply.attach(Attachment {
-                filename: format!("{stem}.png"),
-                media_type: "image/png".into(),
-                bytes: png,
-            })
-        }
-        Err(e) => {
-            tracing::warn!("attendance chart failed: {e}");
-            reply
-                .text
-                .push_str(&format!(" ({e}; the CSV has every session.)"));
-        }
-    }
-    reply
+    with_files(
+        attendance_summary(&stats, title, counting),
+        &stem,
+        csv,
+        chart,
+        ("attendance", "session"),
+    )
 }
 
 fn counting_text(clip: bool) -> &'static str {
@@ -300,27 +286,43 @@ pub fn waitlist_reply(
         days_label: &format!("Day ({})", options.tz.name()),
         days: &days,
     });
-    let mut reply = waitlist_summary(&stats, title).attach(Attachment {
+    with_files(
+        waitlist_summary(&stats, title),
+        &stem,
+        csv,
+        chart,
+        ("waitlist", "event"),
+    )
+}
+
+/// Attaches the CSV and, when it could be drawn, the chart (else the reply says why and
+/// points to the CSV, which has every `record`).
+fn with_files(
+    reply: Reply,
+    stem: &str,
+    csv: Vec<u8>,
+    chart: Result<Vec<u8>, ReportError>,
+    (report, record): (&str, &str),
+) -> Reply {
+    let mut reply = reply.attach(Attachment {
         filename: format!("{stem}.csv"),
         media_type: "text/csv".into(),
         bytes: csv,
     });
     match chart {
-        Ok(png) => {
-            reply = reply.attach(Attachment {
-                filename: format!("{stem}.png"),
-                media_type: "image/png".into(),
-                bytes: png,
-            })
-        }
+        Ok(png) => reply.attach(Attachment {
+            filename: format!("{stem}.png"),
+            media_type: "image/png".into(),
+            bytes: png,
+        }),
         Err(e) => {
-            tracing::warn!("waitlist chart failed: {e}");
+            tracing::warn!("{report} chart failed: {e}");
             reply
                 .text
-                .push_str(&format!(" ({e}; the CSV has every event.)"));
+                .push_str(&format!(" ({e}; the CSV has every {record}.)"));
+            reply
         }
     }
-    reply
 }
 
 /// The reply without attachments.
