@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod core;
+pub mod files;
 pub mod policy;
 pub mod reports;
 pub mod sandbox;

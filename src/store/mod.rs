@@ -19,6 +19,9 @@ pub mod invitations;
 pub mod migrations;
 pub mod role_bindings;
 pub mod schedules;
+pub mod shared_files;
+pub mod teams_conversations;
+pub mod teams_users;
 
 use std::str::FromStr;
 use std::time::Duration;

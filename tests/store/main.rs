@@ -11,4 +11,6 @@ mod migrations;
 mod policy;
 mod role_groups;
 mod schedules;
+mod shared_files;
 mod story;
+mod teams;
