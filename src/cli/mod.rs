@@ -1,5 +1,7 @@
 //! The command line: `virbela-bot <command>`, as the design's contract names them.
 
+pub mod teams;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +46,9 @@ pub enum Command {
     /// The sandbox in-process, a temp SQLite store and an interactive console as four
     /// demo people; no credentials needed.
     Demo(crate::console::DemoArgs),
+    /// Microsoft Teams tools (the app package).
+    #[command(subcommand)]
+    Teams(teams::TeamsCommand),
     /// The HTTP server: Slack endpoints, /healthz and /readyz, the approval sweeper;
     /// stops gracefully on SIGINT/SIGTERM.
     Serve,
@@ -133,6 +138,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Run(args) => crate::console::run::main(cli.config.as_deref(), args).await,
         Command::Demo(args) => crate::console::demo::main(args).await,
+        Command::Teams(command) => teams::run(command).map(|()| ExitCode::SUCCESS),
         Command::Serve => crate::server::main(cli.config.as_deref()).await,
     }
 }

@@ -8,6 +8,8 @@
 //!   `SLACK_SIGNING_SECRET` is set ([`slack`]);
 //! - Slack Socket Mode when `SLACK_APP_TOKEN` is set ([`slack`], [`crate::slack::socket`]):
 //!   the same handlers fed over an outbound WebSocket, stopped with the rest;
+//! - Microsoft Teams (`/api/messages`, approval cards, report files at `/files/{id}`)
+//!   when `TEAMS_APP_ID` is set ([`teams`]);
 //!
 //! with one debug log line per request ([`access_log`]) and the periodic sweeper in the
 //! background ([`sweeper`]). On SIGINT/SIGTERM readiness turns 503, the listener stops
@@ -20,6 +22,7 @@ pub mod access_log;
 pub mod health;
 pub mod slack;
 pub mod sweeper;
+pub mod teams;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -83,6 +86,10 @@ pub async fn serve(
         .map_err(ServeError::Setup)?;
     let approvals = bot.approvals().clone();
     let db = approvals.db().clone();
+    // Where scheduled reports go (adapters register), and Teams (refused before anything
+    // listens when its settings are incomplete).
+    let report_sinks = crate::schedule::ReportSinks::default();
+    let teams_routes = teams::setup(config, &bot, &db, &report_sinks)?;
     let listener = TcpListener::bind(config.listen_addr)
         .await
         .map_err(|source| ServeError::Bind {
@@ -107,9 +114,12 @@ pub async fn serve(
     }
     let mut socket = slack::start_socket(slack.socket, stopped.clone());
 
+    if let Some(routes) = teams_routes {
+        app = app.merge(routes);
+    }
+
     // Scheduled reports: one runner per process; replicas share the store and claim each
-    // due run once. Adapters register where reports go.
-    let report_sinks = crate::schedule::ReportSinks::default();
+    // due run once.
     slack::register_report_sink(config, &report_sinks);
     let scheduler = tokio::spawn(
         crate::schedule::Runner::new(

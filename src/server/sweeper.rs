@@ -11,7 +11,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::approvals::{ApprovalError, Approvals};
 use crate::core::Bot;
-use crate::store::{Db, StoreError, inbound_deliveries};
+use crate::store::{Db, StoreError, inbound_deliveries, shared_files};
 
 /// How often the sweeper runs.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
@@ -22,6 +22,8 @@ pub struct SweepCounts {
     pub expired: usize,
     pub interrupted: usize,
     pub deliveries_purged: u64,
+    /// Report files whose signed links expired.
+    pub files_purged: u64,
 }
 
 /// Why part of a sweep failed.
@@ -31,6 +33,8 @@ pub enum SweepError {
     Approvals(#[from] ApprovalError),
     #[error("purging expired delivery keys failed: {0}")]
     Deliveries(#[from] StoreError),
+    #[error("purging expired report files failed: {0}")]
+    Files(#[source] StoreError),
 }
 
 /// Startup recovery: claims left `executing` by a crash become `interrupted` (reported,
@@ -77,12 +81,24 @@ pub async fn sweep_once(bot: &Bot) -> (SweepCounts, Vec<SweepError>) {
         Ok(n) => counts.deliveries_purged = n,
         Err(e) => errors.push(e.into()),
     }
+    match purge_files(db).await {
+        Ok(n) => counts.files_purged = n,
+        Err(e) => errors.push(SweepError::Files(e)),
+    }
     (counts, errors)
 }
 
 async fn purge_deliveries(db: &Db) -> Result<u64, StoreError> {
     let mut tx = db.begin().await?;
     let purged = inbound_deliveries::purge_expired(&mut tx, crate::store::now()).await?;
+    tx.commit().await?;
+    Ok(purged)
+}
+
+/// Report files whose signed links have expired (Teams).
+async fn purge_files(db: &Db) -> Result<u64, StoreError> {
+    let mut tx = db.begin().await?;
+    let purged = shared_files::purge_expired(&mut tx, crate::store::now()).await?;
     tx.commit().await?;
     Ok(purged)
 }
@@ -106,6 +122,7 @@ pub async fn run(bot: Bot, every: Duration, mut stop: watch::Receiver<bool>) {
             expired = counts.expired,
             interrupted = counts.interrupted,
             deliveries_purged = counts.deliveries_purged,
+            files_purged = counts.files_purged,
             "sweep done"
         );
         for e in errors {
@@ -163,12 +180,33 @@ mod tests {
         tx.commit().await.expect("commit");
     }
 
+    async fn shared_file(db: &Db, id: &str, expires_in: Span) {
+        let now = crate::store::now();
+        let mut tx = db.begin().await.expect("begin");
+        shared_files::insert(
+            &mut tx,
+            &shared_files::SharedFile {
+                id: id.into(),
+                filename: "r.csv".into(),
+                media_type: "text/csv".into(),
+                bytes: b"a,b\r\n".to_vec(),
+                created_at: now - Span::hours(25),
+                expires_at: now + expires_in,
+            },
+        )
+        .await
+        .expect("insert");
+        tx.commit().await.expect("commit");
+    }
+
     #[tokio::test]
-    async fn a_sweep_purges_expired_keys_only_and_counts() {
+    async fn a_sweep_purges_expired_keys_and_files_only_and_counts() {
         let dir = tempfile::tempdir().expect("dir");
         let (bot, db) = setup(&dir).await;
         delivery(&db, "old", Span::seconds(-1)).await;
         delivery(&db, "fresh", Span::hours(1)).await;
+        shared_file(&db, "expired", Span::seconds(-1)).await;
+        shared_file(&db, "live", Span::hours(1)).await;
         let (counts, errors) = sweep_once(&bot).await;
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
@@ -176,11 +214,12 @@ mod tests {
             SweepCounts {
                 expired: 0,
                 interrupted: 0,
-                deliveries_purged: 1
+                deliveries_purged: 1,
+                files_purged: 1,
             }
         );
         let (again, _) = sweep_once(&bot).await;
-        assert_eq!(again.deliveries_purged, 0);
+        assert_eq!((again.deliveries_purged, again.files_purged), (0, 0));
     }
 
     #[tokio::test]
@@ -190,7 +229,7 @@ mod tests {
         db.close().await;
         let (counts, errors) = sweep_once(&bot).await;
         assert_eq!(counts, SweepCounts::default());
-        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors.len(), 3, "{errors:?}");
         recover_at_start(bot.approvals()).await; // logs, does not panic
     }
 

@@ -83,3 +83,25 @@ async fn missing_virbela_credentials_are_named() {
         assert!(log.contains(name), "{name} not named: {log}");
     }
 }
+
+#[tokio::test]
+async fn teams_settings_half_given_are_named() {
+    let sandbox = harness::sandbox().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let port = harness::free_port();
+    let mut vars = harness::env(&sandbox, dir.path(), port);
+    vars.push((
+        "TEAMS_APP_ID".into(),
+        "c9e8c047-2a74-40a2-b28a-b162d5f5327c".into(),
+    ));
+    vars.push(("TEAMS_APP_PASSWORD".into(), "teams-secretpart".into()));
+    let mut server = Server::start(&vars, dir.path(), port);
+    let status = server
+        .wait_exit(Duration::from_secs(20))
+        .await
+        .expect("exits");
+    assert!(!status.success());
+    let log = server.log();
+    assert!(log.contains("TEAMS_TENANT_ID"), "{log}");
+    assert!(!log.contains("secretpart"), "the secret leaked: {log}");
+}
