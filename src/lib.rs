@@ -10,6 +10,7 @@ pub mod config;
 pub mod console;
 pub mod core;
 pub mod files;
+pub mod metrics;
 pub mod policy;
 pub mod reports;
 pub mod sandbox;

@@ -1,5 +1,9 @@
 //! The command line: `virbela-bot <command>`, as the design's contract names them.
 
+mod config_check;
+mod db_probe;
+pub mod findings;
+pub mod healthcheck;
 pub mod teams;
 
 use std::net::SocketAddr;
@@ -52,6 +56,9 @@ pub enum Command {
     /// The HTTP server: Slack endpoints, /healthz and /readyz, the approval sweeper;
     /// stops gracefully on SIGINT/SIGTERM.
     Serve,
+    /// GET /healthz on LISTEN_ADDR's port over loopback (2 s); exit 0 on 200, else 1.
+    /// For the container's HEALTHCHECK; reads no other setting.
+    Healthcheck(healthcheck::HealthcheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -78,7 +85,8 @@ pub struct SandboxArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Validate the configuration and print it with secrets redacted.
+    /// Validate every setting (and reach the store, without migrating it), print them
+    /// with secrets redacted; exit 1 on an error, warnings are printed.
     Check,
 }
 
@@ -96,19 +104,8 @@ pub async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Config(ConfigCommand::Check) => {
-            let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-            print!("{}", config.report());
-            // Feature settings are validated here as they are at start-up.
-            let policy = crate::policy::Policy::from_config(&config).map_err(|e| e.to_string())?;
-            crate::approvals::ApprovalSettings::from_config(&config).map_err(|e| e.to_string())?;
-            crate::access::Access::new(&config.bootstrap_admins).map_err(|e| e.to_string())?;
-            for (action, approvals) in policy.entries() {
-                println!("policy {action} = {approvals} approval(s)");
-            }
-            println!("configuration ok");
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Config(ConfigCommand::Check) => config_check::main(cli.config.as_deref()).await,
+        Command::Healthcheck(args) => Ok(healthcheck::main(cli.config.as_deref(), args).await),
         Command::Sandbox(args) => {
             // The sandbox needs no bot settings; log as configured if that parses.
             let format = Config::load(cli.config.as_deref())

@@ -23,6 +23,22 @@ pub enum ConfigError {
     },
     #[error("{key}: {message}")]
     Invalid { key: &'static str, message: String },
+    #[error(
+        "{key} and {key}_FILE are both set {origin}: give the value or the file that holds it, not both"
+    )]
+    BothGiven { key: &'static str, origin: String },
+    #[error("{key}_FILE: cannot read the secret file {path}: {source}")]
+    SecretFile {
+        key: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{key}_FILE: the secret file {path} is empty")]
+    EmptySecretFile { key: &'static str, path: PathBuf },
+    #[error(
+        "REPLICAS = {replicas} needs a Postgres DATABASE_URL, but it is SQLite: an SQLite store is a file local to one instance, so each replica would keep its own approvals, schedules and de-duplication (a request approved, or a scheduled report posted, once per replica). Exactly-once approvals and schedule claims across replicas need Postgres: set DATABASE_URL=postgres://…, or REPLICAS=1 for a single instance"
+    )]
+    ReplicasNeedPostgres { replicas: u32 },
 }
 
 impl ConfigError {

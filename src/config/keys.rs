@@ -73,6 +73,11 @@ pub const KEYS: &[Key] = &[
         "0.0.0.0:8080",
         "HTTP listen address for `serve`",
     ),
+    key(
+        "REPLICAS",
+        "1",
+        "how many instances of the bot share this store (above 1 needs Postgres)",
+    ),
     secret("SLACK_SIGNING_SECRET", "Slack signing secret"),
     secret("SLACK_BOT_TOKEN", "Slack bot token (xoxb-…)"),
     secret(
@@ -135,4 +140,69 @@ pub const SECTIONS: &[&str] = &["policy", "approvals"];
 
 pub fn find(name: &str) -> Option<&'static Key> {
     KEYS.iter().find(|k| k.name.eq_ignore_ascii_case(name))
+}
+
+/// The suffix of the setting that names a file holding another setting's value
+/// (`SLACK_BOT_TOKEN_FILE`).
+pub const FILE_SUFFIX: &str = "_FILE";
+
+/// Name endings of the settings that may be given as a file instead.
+const SECRET_SUFFIXES: &[&str] = &["_SECRET", "_TOKEN", "_PASSWORD"];
+
+/// Settings besides those that may come from a file: the database URL carries a password.
+const FILE_ALSO: &[&str] = &["DATABASE_URL"];
+
+impl Key {
+    /// Whether `NAME_FILE` may name a file holding this setting's value: every
+    /// `*_SECRET`, `*_TOKEN` and `*_PASSWORD`, and `DATABASE_URL`.
+    pub fn from_file_allowed(&self) -> bool {
+        SECRET_SUFFIXES.iter().any(|s| self.name.ends_with(s)) || FILE_ALSO.contains(&self.name)
+    }
+}
+
+/// The settings that may be given as `NAME_FILE`, in [`KEYS`] order.
+pub fn file_keys() -> impl Iterator<Item = &'static Key> {
+    KEYS.iter().filter(|k| k.from_file_allowed())
+}
+
+/// The setting whose `NAME_FILE` form `name` is (any case), if any.
+pub fn find_file_key(name: &str) -> Option<&'static Key> {
+    let cut = name.len().checked_sub(FILE_SUFFIX.len())?;
+    let (base, suffix) = (name.get(..cut)?, name.get(cut..)?);
+    if !suffix.eq_ignore_ascii_case(FILE_SUFFIX) {
+        return None;
+    }
+    find(base).filter(|k| k.from_file_allowed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_tokens_passwords_and_the_database_url_may_come_from_files() {
+        let names: Vec<&str> = file_keys().map(|k| k.name).collect();
+        assert_eq!(
+            names,
+            [
+                "VIRBELA_CLIENT_SECRET",
+                "DATABASE_URL",
+                "SLACK_SIGNING_SECRET",
+                "SLACK_BOT_TOKEN",
+                "SLACK_APP_TOKEN",
+                "TEAMS_APP_PASSWORD",
+            ]
+        );
+        assert!(
+            file_keys().all(|k| k.secret),
+            "only secrets come from files"
+        );
+        assert_eq!(
+            find_file_key("slack_bot_token_file").map(|k| k.name),
+            Some("SLACK_BOT_TOKEN")
+        );
+        assert!(find_file_key("TEAMS_APP_ID_FILE").is_none());
+        assert!(find_file_key("_FILE").is_none());
+        assert!(find_file_key("SLACK_BOT_TOKEN").is_none());
+    }
 }

@@ -1,17 +1,20 @@
 //! Configuration: environment variables of the design's contract, optionally given in a
 //! TOML file (`--config`), parsed once into typed settings. Secrets are `SecretString`
-//! and print as `[redacted]`.
+//! and print as `[redacted]`; each may instead be read from a file named by `NAME_FILE`
+//! ([`keys::Key::from_file_allowed`]).
 
 mod database_url;
 mod error;
 pub mod keys;
+mod listen;
+mod secret_file;
 mod sources;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -19,6 +22,7 @@ use url::Url;
 
 pub use database_url::{DEFAULT_DATABASE_URL, DatabaseKind, DatabaseUrl, DatabaseUrlError};
 pub use error::ConfigError;
+pub use listen::listen_addr;
 pub use sources::RawSettings;
 
 use crate::virbela::{ClientOptions, Credentials, Endpoints, Region};
@@ -68,6 +72,8 @@ pub struct Config {
     pub virbela: VirbelaSettings,
     pub database_url: DatabaseUrl,
     pub listen_addr: SocketAddr,
+    /// How many instances of the bot share the store (`REPLICAS`, at least 1).
+    pub replicas: u32,
     pub slack: SlackSettings,
     pub teams: TeamsSettings,
     pub public_url: Option<Url>,
@@ -77,6 +83,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// TOML tables read by features (`[policy]`, `[approvals]`).
     pub sections: BTreeMap<String, toml::Table>,
+    /// The file each setting given as `NAME_FILE` was read from (`config check` says so).
+    pub secret_files: BTreeMap<&'static str, PathBuf>,
 }
 
 impl Config {
@@ -173,12 +181,10 @@ impl Config {
             listen_addr: parse_or(
                 raw,
                 "LISTEN_ADDR",
-                SocketAddr::from(([0, 0, 0, 0], 8080)),
-                |s| {
-                    s.parse()
-                        .map_err(|_| format!("`{s}` is not an address like 0.0.0.0:8080"))
-                },
+                listen::DEFAULT_LISTEN_ADDR,
+                listen::parse,
             )?,
+            replicas: parse_or(raw, "REPLICAS", 1, positive_u32)?,
             slack,
             teams,
             public_url: raw
@@ -194,7 +200,19 @@ impl Config {
                 other => Err(format!("`{other}` is not a log format: use pretty or json")),
             })?,
             sections: raw.sections.clone(),
+            secret_files: raw.files().clone(),
         })
+    }
+
+    /// Refuses more than one replica on SQLite: each would have its own store, so
+    /// approvals, schedule claims and de-duplication would no longer be shared.
+    pub fn require_shared_store(&self) -> Result<(), ConfigError> {
+        if self.replicas > 1 && self.database_url.kind() == DatabaseKind::Sqlite {
+            return Err(ConfigError::ReplicasNeedPostgres {
+                replicas: self.replicas,
+            });
+        }
+        Ok(())
     }
 
     /// The settings as `config check` prints them: one `NAME = value` line each, secrets
@@ -374,6 +392,7 @@ impl fmt::Display for ConfigReport<'_> {
             ),
             ("DATABASE_URL", c.database_url.to_string()),
             ("LISTEN_ADDR", c.listen_addr.to_string()),
+            ("REPLICAS", c.replicas.to_string()),
             (
                 "SLACK_SIGNING_SECRET",
                 set(&c.slack.signing_secret).to_string(),
@@ -413,7 +432,10 @@ impl fmt::Display for ConfigReport<'_> {
             ),
         ];
         for (name, value) in lines {
-            writeln!(f, "{name} = {value}")?;
+            match c.secret_files.get(name) {
+                Some(path) => writeln!(f, "{name} = {value} (from {})", path.display())?,
+                None => writeln!(f, "{name} = {value}")?,
+            }
         }
         for name in c.sections.keys() {
             writeln!(f, "[{name}] (from the config file)")?;
@@ -424,3 +446,5 @@ impl fmt::Display for ConfigReport<'_> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_files;

@@ -7,6 +7,7 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use tracing::Instrument;
 
+use super::background::Background;
 use super::command::{Command, ParseContext};
 use super::execute::{self, Directory, Turn};
 use super::forms::RoomCache;
@@ -69,6 +70,8 @@ pub(crate) struct BotInner {
     pub cards: CardSource,
     /// The room list, cached for the forms' room searches.
     pub rooms: RoomCache,
+    /// Work adapters run after answering, waited for at shutdown.
+    pub background: Background,
 }
 
 impl BotInner {
@@ -103,6 +106,7 @@ impl Bot {
                 notifiers: Notifiers::default(),
                 cards,
                 rooms: RoomCache::new(parts.virbela.clone()),
+                background: Background::default(),
                 virbela: parts.virbela,
                 db: parts.db,
                 access: parts.access,
@@ -120,6 +124,21 @@ impl Bot {
     /// Registers an adapter's notifier: it hears of every change to approval requests.
     pub fn add_notifier(&self, notifier: Arc<dyn ApprovalNotifier>) {
         self.inner.notifiers.add(notifier);
+    }
+
+    /// Runs `work` after an adapter has answered (a command's result, a vote, a card
+    /// update), tracked so that shutdown waits for it.
+    pub fn spawn<F>(&self, work: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.inner.background.spawn(work)
+    }
+
+    /// The background work of [`Bot::spawn`] (shutdown drains it).
+    pub fn background(&self) -> &Background {
+        &self.inner.background
     }
 
     /// Builds approval cards (adapters re-render a request's card with it).

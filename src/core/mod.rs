@@ -3,6 +3,7 @@
 //! commands against Virbela, and answers with a [`Reply`]. It knows nothing of Slack,
 //! Teams or terminals; adapters translate requests in and replies out.
 
+pub mod background;
 pub mod bot;
 pub mod command;
 mod execute;
@@ -12,6 +13,7 @@ pub mod notices;
 pub mod reply;
 mod role_cache;
 
+pub use background::Background;
 pub use bot::{Bot, BotParts, Caller, Job, Prepared};
 pub use command::{
     ApprovalsCommand, Command, CommandId, InviteArgs, ParseContext, RolesCommand, UsageError,

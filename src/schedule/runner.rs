@@ -36,6 +36,7 @@ use crate::access::Principal;
 use crate::approvals::Clock;
 use crate::audit::{self, Entry};
 use crate::core::{Bot, Caller, Reply, Status, Visibility};
+use crate::metrics::schedule::{self as metrics, ScheduleOutcome};
 use crate::store::schedules::{self, NewRun, Schedule, ScheduleRun};
 use crate::store::{Db, StoreError};
 
@@ -103,6 +104,19 @@ enum Ended {
     Lost,
 }
 
+impl Ended {
+    /// The `schedule_runs_total` outcome.
+    fn metric(&self) -> ScheduleOutcome {
+        match self {
+            Ended::Posted => ScheduleOutcome::Posted,
+            Ended::Empty => ScheduleOutcome::SkippedEmpty,
+            Ended::Failed { paused: false } => ScheduleOutcome::Failed,
+            Ended::Failed { paused: true } => ScheduleOutcome::FailedPaused,
+            Ended::Lost => ScheduleOutcome::Lost,
+        }
+    }
+}
+
 /// Claims and posts due runs. Cheap to clone; several may share one store.
 #[derive(Debug, Clone)]
 pub struct Runner {
@@ -168,6 +182,7 @@ impl Runner {
     /// Claims what is due now and runs it (up to `concurrency` at once).
     pub async fn tick(&self) -> Result<TickReport, ScheduleError> {
         let (claimed, mut report) = self.claim().await?;
+        metrics::record_runs(ScheduleOutcome::SkippedMissed, report.skipped);
         report.claimed = claimed.len();
         let ended: Vec<Result<Ended, ScheduleError>> = futures::stream::iter(claimed)
             .map(|c| self.execute(c))
@@ -176,6 +191,9 @@ impl Runner {
             .await;
         let mut first_error = None;
         for end in ended {
+            if let Ok(end) = &end {
+                metrics::record_runs(end.metric(), 1);
+            }
             match end {
                 Ok(Ended::Posted) => report.posted += 1,
                 Ok(Ended::Empty) => report.skipped += 1,
@@ -385,6 +403,7 @@ impl Runner {
                 .await;
         }
         let now = self.clock.now();
+        metrics::record_lag(now - run.due_at);
         let mut tx = self.db.begin().await?;
         let done =
             schedules::finish_run(&mut tx, run.id, &self.id, schedules::SUCCEEDED, None, now)

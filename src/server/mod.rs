@@ -3,7 +3,7 @@
 //! It builds the bot from the configuration (the store opened and migrated), runs the
 //! start-up recovery of interrupted executions once, then serves on `LISTEN_ADDR`:
 //!
-//! - `GET /healthz` and `GET /readyz` ([`health`]);
+//! - `GET /healthz` and `GET /readyz` ([`health`]), `GET /metrics` ([`crate::metrics`]);
 //! - the Slack endpoints (`/slack/commands`, `/slack/interactions`, `/slack/events`) when
 //!   `SLACK_SIGNING_SECRET` is set ([`slack`]);
 //! - Slack Socket Mode when `SLACK_APP_TOKEN` is set ([`slack`], [`crate::slack::socket`]):
@@ -13,9 +13,11 @@
 //!
 //! with one debug log line per request ([`access_log`]) and the periodic sweeper in the
 //! background ([`sweeper`]). On SIGINT/SIGTERM readiness turns 503, the listener stops
-//! accepting, requests in flight get up to [`SHUTDOWN_GRACE`] to finish, the sweeper
-//! stops after its current sweep, Socket Mode acknowledges what is in flight and closes,
-//! and the store is closed. A Socket Mode token Slack refuses stops `serve` the same way,
+//! accepting, and within one bound of [`SHUTDOWN_GRACE`]: requests in flight finish, the
+//! sweeper stops after its current sweep, Socket Mode acknowledges what is in flight and
+//! closes, background work started by answered requests ([`crate::core::Background`])
+//! finishes, the scheduler ends its tick and releases runs it could not finish, and the
+//! store is closed. A Socket Mode token Slack refuses stops `serve` the same way,
 //! with the reason.
 
 pub mod access_log;
@@ -80,6 +82,7 @@ pub async fn serve(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    config.require_shared_store()?;
     let app_token = slack::app_token(config)?;
     let bot = crate::console::bot_from_config(config)
         .await
@@ -108,6 +111,7 @@ pub async fn serve(
 
     let health = Health::new(db.clone());
     let mut app = health::router(health.clone());
+    app = app.merge(crate::metrics::router(db.clone()));
     let slack = slack::setup(config, app_token, &bot, &db)?;
     if let Some(routes) = slack.routes {
         app = app.merge(routes);
@@ -121,18 +125,20 @@ pub async fn serve(
     // Scheduled reports: one runner per process; replicas share the store and claim each
     // due run once.
     slack::register_report_sink(config, &report_sinks);
+    let runner_id = crate::schedule::Runner::process_id();
     let scheduler = tokio::spawn(
         crate::schedule::Runner::new(
             bot.clone(),
             db.clone(),
             report_sinks,
             crate::approvals::Clock::system(),
-            crate::schedule::Runner::process_id(),
+            runner_id.clone(),
             crate::schedule::RunnerSettings::default(),
         )
         .run(stopped.clone()),
     );
     let app: Router = app.layer(axum::middleware::from_fn(access_log::log_request));
+    let app = app.layer(axum::middleware::from_fn(crate::metrics::track_http));
 
     let mut drained = stopped;
     let mut server = tokio::spawn(async move {
@@ -155,18 +161,29 @@ pub async fn serve(
     };
     health.begin_shutdown();
     stop.send_replace(true);
+    // One bound for the whole shutdown.
+    let deadline = Instant::now() + SHUTDOWN_GRACE;
     let result = match early_end {
         Some(ended) => flatten(ended),
         None => {
             tracing::info!(
                 grace_secs = SHUTDOWN_GRACE.as_secs(),
-                "shutting down: readiness is 503, no new connections, requests in flight finishing"
+                background = bot.background().running(),
+                "shutting down: readiness is 503, no new connections, requests and background work in flight finishing"
             );
-            drain(server, sweeper, Instant::now() + SHUTDOWN_GRACE).await
+            drain(server, sweeper, deadline).await
         }
     };
-    slack::stop_socket(socket, Instant::now() + SHUTDOWN_GRACE).await;
-    stop_scheduler(scheduler, Instant::now() + SHUTDOWN_GRACE).await;
+    slack::stop_socket(socket, deadline).await;
+    // Work started by requests already answered (command results, votes, card updates).
+    if !bot.background().drain(deadline).await {
+        tracing::warn!(
+            cut_off = bot.background().running(),
+            "background work still running when the shutdown bound ran out was cut off"
+        );
+    }
+    stop_scheduler(scheduler, deadline).await;
+    release_scheduler_claims(&db, &runner_id).await;
     let result = match socket_failure {
         Some(failure) => Err(failure),
         None => result,
@@ -181,8 +198,31 @@ pub async fn serve(
     result
 }
 
+/// Gives up the leases of runs this process claimed and did not finish (a tick cut off),
+/// so another replica takes them over at once rather than when the lease runs out.
+async fn release_scheduler_claims(db: &crate::store::Db, runner_id: &str) {
+    let released = async {
+        let mut tx = db.begin().await?;
+        let n =
+            crate::store::schedules::release_runs(&mut tx, runner_id, crate::store::now()).await?;
+        tx.commit().await?;
+        Ok::<u64, crate::store::StoreError>(n)
+    }
+    .await;
+    match released {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            runs = n,
+            "scheduled runs cut off by the shutdown released for another runner"
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not release this runner's scheduled runs; they are taken over when their lease ends")
+        }
+    }
+}
+
 /// Lets the scheduled-report runner finish its current tick until `deadline`; a run cut
-/// off keeps its lease and is taken over by another replica (or this one on restart).
+/// off is released ([`release_scheduler_claims`]).
 async fn stop_scheduler(mut scheduler: tokio::task::JoinHandle<()>, deadline: Instant) {
     if tokio::time::timeout_at(deadline, &mut scheduler)
         .await

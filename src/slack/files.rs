@@ -14,6 +14,8 @@ use url::Url;
 
 use super::error::SlackApiError;
 use crate::core::Attachment;
+// Each of the three steps is one Slack call in the platform metrics.
+use crate::metrics::platform::slack as counted;
 
 const GET_UPLOAD_URL: &str = "files.getUploadURLExternal";
 const UPLOAD: &str = "file upload";
@@ -47,7 +49,7 @@ pub async fn upload_files(
     for file in files {
         let (upload_url, file_id) = get_upload_url(client, api_base, bot_token, file).await?;
         let upload_url = checked_upload_url(api_base, &upload_url)?;
-        send_bytes(client, upload_url, file).await?;
+        counted(send_bytes(client, upload_url, file).await)?;
         shared.push(serde_json::json!({ "id": file_id, "title": file.filename }));
     }
     let files_json = serde_json::Value::Array(shared).to_string();
@@ -55,7 +57,7 @@ pub async fn upload_files(
     if let Some(ts) = thread_ts {
         form.push(("thread_ts", ts));
     }
-    call(client, api_base, bot_token, COMPLETE_UPLOAD, &form).await?;
+    counted(call(client, api_base, bot_token, COMPLETE_UPLOAD, &form).await)?;
     Ok(())
 }
 
@@ -75,7 +77,7 @@ async fn get_upload_url(
         // Screen readers read this for charts.
         form.push(("alt_txt", file.filename.as_str()));
     }
-    let answer = call(client, api_base, bot_token, GET_UPLOAD_URL, &form).await?;
+    let answer = counted(call(client, api_base, bot_token, GET_UPLOAD_URL, &form).await)?;
     match (answer.upload_url, answer.file_id) {
         (Some(url), Some(id)) if !url.is_empty() && !id.is_empty() => Ok((url, id)),
         _ => Err(SlackApiError::Unexpected {

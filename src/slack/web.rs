@@ -107,10 +107,7 @@ impl SlackWeb {
         );
         request.thread_ts = thread_ts.map(|ts| SlackTs(ts.into()));
         let session = self.client.open_session(&self.token);
-        let answer = session
-            .chat_post_message(&request)
-            .await
-            .map_err(|e| mapped(METHOD, e))?;
+        let answer = settled(METHOD, session.chat_post_message(&request).await)?;
         Ok(Posted {
             channel: answer.channel.0,
             ts: answer.ts.0,
@@ -131,10 +128,7 @@ impl SlackWeb {
             SlackTs(ts.into()),
         );
         let session = self.client.open_session(&self.token);
-        session
-            .chat_update(&request)
-            .await
-            .map_err(|e| mapped(METHOD, e))?;
+        settled(METHOD, session.chat_update(&request).await)?;
         Ok(())
     }
 
@@ -154,10 +148,7 @@ impl SlackWeb {
         );
         request.thread_ts = thread_ts.map(|ts| SlackTs(ts.into()));
         let session = self.client.open_session(&self.token);
-        session
-            .chat_post_ephemeral(&request)
-            .await
-            .map_err(|e| mapped(METHOD, e))?;
+        settled(METHOD, session.chat_post_ephemeral(&request).await)?;
         Ok(())
     }
 
@@ -170,10 +161,7 @@ impl SlackWeb {
         const METHOD: &str = "views.open";
         let request = SlackApiViewsOpenRequest::new(SlackTriggerId(trigger_id.into()), view);
         let session = self.client.open_session(&self.token);
-        let answer = session
-            .views_open(&request)
-            .await
-            .map_err(|e| mapped(METHOD, e))?;
+        let answer = settled(METHOD, session.views_open(&request).await)?;
         Ok(OpenView {
             id: answer.view.state_params.id.0,
             hash: answer.view.state_params.hash,
@@ -192,10 +180,7 @@ impl SlackWeb {
         request.view_id = Some(SlackViewId(view_id.into()));
         request.hash = hash.map(str::to_owned);
         let session = self.client.open_session(&self.token);
-        let answer = session
-            .views_update(&request)
-            .await
-            .map_err(|e| mapped(METHOD, e))?;
+        let answer = settled(METHOD, session.views_update(&request).await)?;
         Ok(OpenView {
             id: answer.view.state_params.id.0,
             hash: answer.view.state_params.hash,
@@ -207,10 +192,7 @@ impl SlackWeb {
         const METHOD: &str = "users.info";
         let request = SlackApiUsersInfoRequest::new(SlackUserId(user.into()));
         let session = self.client.open_session(&self.token);
-        let answer = session
-            .users_info(&request)
-            .await
-            .map_err(|e| mapped(METHOD, e))?;
+        let answer = settled(METHOD, session.users_info(&request).await)?;
         Ok(answer.user.tz)
     }
 
@@ -219,12 +201,15 @@ impl SlackWeb {
         const METHOD: &str = "usergroups.users.list";
         let request = SlackApiUserGroupsUsersListRequest::new(SlackUserGroupId(group.into()));
         let session = self.client.open_session(&self.token);
-        let answer = session
-            .usergroups_users_list(&request)
-            .await
-            .map_err(|e| mapped(METHOD, e))?;
+        let answer = settled(METHOD, session.usergroups_users_list(&request).await)?;
         Ok(answer.users.into_iter().map(|u| u.0).collect())
     }
+}
+
+/// A call's result as ours, counted in the platform metrics (one per call; the retries
+/// slack-morphism makes on a 429 are inside it).
+fn settled<T>(method: &str, result: Result<T, SlackClientError>) -> Result<T, SlackApiError> {
+    crate::metrics::platform::slack(result.map_err(|e| mapped(method, e)))
 }
 
 /// slack-morphism's error as ours: Slack's error code kept, rate limits recognisable.

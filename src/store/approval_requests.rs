@@ -264,3 +264,9 @@ pub async fn interrupt_stale(
     rows.sort_by_key(|r| r.id);
     Ok(rows)
 }
+
+/// How many requests are in each state (states with none are absent), for `/metrics`.
+pub async fn count_by_state(tx: &mut Tx) -> Result<Vec<(ApprovalState, i64)>, StoreError> {
+    const SQL: &str = "select state, count(*) from approval_request group by state";
+    Ok(on_tx!(tx, |c| sqlx::query_as(SQL).fetch_all(c).await?))
+}

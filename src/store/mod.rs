@@ -61,6 +61,12 @@ impl StoreError {
     }
 }
 
+/// Whether a database error says the table queried does not exist (Postgres `42P01`,
+/// SQLite "no such table").
+fn is_missing_table(e: &dyn sqlx::error::DatabaseError) -> bool {
+    e.code().as_deref() == Some("42P01") || e.message().contains("no such table")
+}
+
 /// The store: a pool over one of the two backends.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -195,8 +201,16 @@ impl Db {
     /// Readiness: the store answers and every embedded migration is applied.
     pub async fn ready(&self) -> Result<(), StoreError> {
         const SQL: &str = "select version from _sqlx_migrations where success order by version";
-        let applied: Vec<i64> = on_db!(self, |pool| sqlx::query_scalar(SQL).fetch_all(pool).await)
-            .map_err(|_| StoreError::NotMigrated)?;
+        let applied: Vec<i64> =
+            match on_db!(self, |pool| sqlx::query_scalar(SQL).fetch_all(pool).await) {
+                Ok(applied) => applied,
+                // The migrations table does not exist: nothing was ever applied.
+                Err(sqlx::Error::Database(e)) if is_missing_table(e.as_ref()) => {
+                    return Err(StoreError::NotMigrated);
+                }
+                // Unreachable, refused, timed out, closed…: say so, not "not migrated".
+                Err(e) => return Err(StoreError::Query(e)),
+            };
         let migrator = self.migrator();
         let all_applied = migrator.iter().all(|m| applied.contains(&m.version));
         if all_applied {

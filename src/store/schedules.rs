@@ -325,6 +325,20 @@ pub async fn claim_run(
         .await?))
 }
 
+/// Gives up the leases `by` holds (a runner stopping before its runs finished): their
+/// lease ends at `now`, so another runner (or this one restarted) claims them at once
+/// instead of after the lease. Returns how many.
+pub async fn release_runs(tx: &mut Tx, by: &str, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    const SQL: &str = "update schedule_run set lease_until = $2
+        where claimed_by = $1 and status = 'running' and lease_until > $2";
+    Ok(on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(by)
+        .bind(now)
+        .execute(c)
+        .await?
+        .rows_affected()))
+}
+
 /// running (held by `by`) → `status` (succeeded, failed or skipped); `None` when the run
 /// is no longer this runner's (its lease ran out and another runner took it).
 pub async fn finish_run(

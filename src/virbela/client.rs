@@ -145,7 +145,15 @@ impl VirbelaClient {
             let started = Instant::now();
             let mut attempt: u32 = 1;
             loop {
-                let failure = match self.attempt(&call, &url).await {
+                let attempt_started = Instant::now();
+                let result = self.attempt(&call, &url).await;
+                // Every attempt, retries included (see `crate::metrics::virbela`).
+                crate::metrics::virbela::record_attempt(
+                    call.endpoint,
+                    result.as_ref().err().map(|f| &f.error),
+                    attempt_started.elapsed(),
+                );
+                let failure = match result {
                     Ok(value) => return Ok(value),
                     Err(failure) => failure,
                 };

@@ -146,6 +146,11 @@ impl Drop for Server {
 
 /// A slash command form body as Slack sends it.
 pub fn slash_command(user_id: &str, text: &str) -> String {
+    slash_command_to(user_id, text, "http://127.0.0.1:9/unused")
+}
+
+/// A slash command whose result goes to `response_url`.
+pub fn slash_command_to(user_id: &str, text: &str, response_url: &str) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .append_pair("token", "unused")
         .append_pair("team_id", "T0001")
@@ -156,7 +161,7 @@ pub fn slash_command(user_id: &str, text: &str) -> String {
         .append_pair("user_name", "someone")
         .append_pair("command", "/virbela")
         .append_pair("text", text)
-        .append_pair("response_url", "http://127.0.0.1:9/unused")
+        .append_pair("response_url", response_url)
         .append_pair("trigger_id", "1.2.3")
         .finish()
 }

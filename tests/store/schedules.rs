@@ -195,6 +195,28 @@ async fn runs_are_claimed_once(t: TestDb) {
         (taken.attempt, taken.claimed_by.as_deref()),
         (2, Some("runner-b"))
     );
+    // Runner b stops before finishing: it gives the lease up, so the run is claimable at
+    // once rather than after 15 minutes; nothing else it holds, nothing twice.
+    let stopping = after + Duration::seconds(1);
+    assert_eq!(
+        table::release_runs(&mut c, "runner-b", stopping)
+            .await
+            .expect("release"),
+        1
+    );
+    assert_eq!(
+        table::release_runs(&mut c, "runner-b", stopping)
+            .await
+            .expect("release"),
+        0
+    );
+    assert_eq!(
+        table::claimable_runs_for_update(&mut c, stopping + Duration::seconds(1), 10)
+            .await
+            .expect("claimable")
+            .len(),
+        1
+    );
     assert!(
         table::retry_run(&mut c, run.id, "runner-a", "late", after)
             .await

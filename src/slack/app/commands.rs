@@ -66,7 +66,7 @@ pub async fn answer(state: &SlackState, mut form: HashMap<String, String>) -> An
                 private_follow_up: false,
             };
             let state = state.clone();
-            tokio::spawn(async move {
+            state.inner.bot.clone().spawn(async move {
                 let cid = job.correlation_id().to_owned();
                 let reply = state.inner.bot.run(job).await;
                 respond::deliver(&state, reply, &to, &cid).await;

@@ -80,7 +80,11 @@ async fn callback(state: &SlackState, envelope: Envelope, retry: u32) -> Answer 
     match first_delivery(state, &key).await {
         Ok(true) => {
             let state = state.clone();
-            tokio::spawn(async move { process(state, event).await });
+            state
+                .inner
+                .bot
+                .clone()
+                .spawn(async move { process(state, event).await });
             Answer::Empty
         }
         Ok(false) => {

@@ -110,7 +110,11 @@ pub async fn answer(state: &SlackState, payload: Value) -> Answer {
                     private_follow_up: true,
                 };
                 let state = state.clone();
-                tokio::spawn(async move { respond::deliver(&state, reply, &to, "none").await });
+                state
+                    .inner
+                    .bot
+                    .clone()
+                    .spawn(async move { respond::deliver(&state, reply, &to, "none").await });
             }
         }
         return Answer::Empty;
@@ -121,7 +125,11 @@ pub async fn answer(state: &SlackState, payload: Value) -> Answer {
         private_follow_up: true,
     };
     let state = state.clone();
-    tokio::spawn(async move { vote_in_background(state, caller, vote, to).await });
+    state
+        .inner
+        .bot
+        .clone()
+        .spawn(async move { vote_in_background(state, caller, vote, to).await });
     Answer::Empty
 }
 

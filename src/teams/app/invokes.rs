@@ -129,7 +129,11 @@ async fn submit(state: &TeamsState, activity: &Activity, caller: &Caller, value:
             if reply.status == Status::Ok {
                 let state = state.clone();
                 let activity = activity.clone();
-                tokio::spawn(async move { state.answer(&activity, &reply).await });
+                state
+                    .inner
+                    .bot
+                    .clone()
+                    .spawn(async move { state.answer(&activity, &reply).await });
                 Answer::json(cards::task_message("Done."))
             } else {
                 Answer::json(cards::task_message(&reply.text))
@@ -139,7 +143,7 @@ async fn submit(state: &TeamsState, activity: &Activity, caller: &Caller, value:
             let working = job.working_text();
             let state = state.clone();
             let activity = activity.clone();
-            tokio::spawn(async move {
+            state.inner.bot.clone().spawn(async move {
                 let reply = state.inner.bot.run(job).await;
                 state.answer(&activity, &reply).await;
             });
@@ -226,7 +230,11 @@ async fn card_action(state: &TeamsState, caller: &Caller, value: &Value) -> Answ
             let task = {
                 let state = state.clone();
                 let caller = caller.clone();
-                tokio::spawn(async move { approvals::vote(&state, &caller, &vote).await })
+                state
+                    .inner
+                    .bot
+                    .clone()
+                    .spawn(async move { approvals::vote(&state, &caller, &vote).await })
             };
             if let Ok(Ok(reply)) = tokio::time::timeout_at(deadline, task).await {
                 if matches!(reply.status, Status::Refused | Status::Usage) {

@@ -76,7 +76,11 @@ pub async fn handle(state: &TeamsState, activity: Activity) -> Answer {
                 }
             }
             let state = state.clone();
-            tokio::spawn(messages::handle(state, activity, caller));
+            state
+                .inner
+                .bot
+                .clone()
+                .spawn(messages::handle(state, activity, caller));
             Answer::Ok
         }
         "invoke" => match caller_of(&activity) {
@@ -126,7 +130,7 @@ async fn first_delivery(
 
 fn anonymous(state: &TeamsState, activity: Activity) {
     let state = state.clone();
-    tokio::spawn(async move {
+    state.inner.bot.clone().spawn(async move {
         let reply = Reply::refused(
             "Teams did not say who you are (no Azure AD object id, e.g. an anonymous or guest \
              session), so I cannot run commands for you.",
@@ -154,7 +158,7 @@ async fn installation(state: &TeamsState, activity: Activity) {
     );
     if action == "add" {
         let state = state.clone();
-        tokio::spawn(async move {
+        state.inner.bot.clone().spawn(async move {
             let reply = Reply {
                 visibility: crate::core::Visibility::Channel,
                 ..Reply::ok(

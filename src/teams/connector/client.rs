@@ -14,6 +14,7 @@ use super::hosts::describe;
 use super::path::{endpoint, lane};
 use super::retry::{delay, is_retryable, parse_retry_after};
 use super::{Connector, Inner};
+use crate::metrics::platform::{self as metrics, ErrorKind};
 
 /// The response header Microsoft support asks for.
 pub(crate) const OPERATION_ID: &str = "x-correlating-operationid";
@@ -74,7 +75,11 @@ impl Connector {
         let path = url.path().to_owned();
         let lane = lane(request.service_url, request.lane);
         let method = request.verb.as_str();
-        let mut token = inner.tokens.get().await?;
+        let mut token = inner
+            .tokens
+            .get()
+            .await
+            .inspect_err(|_| metrics::teams_failure(ErrorKind::Auth))?;
         let mut refreshed = false;
         let mut retries = 0;
         loop {
@@ -97,6 +102,9 @@ impl Connector {
                 .bytes()
                 .await
                 .map_err(|err| transport(method, &path, &err))?;
+            // Every attempt that got an answer, the 401 before a refresh and retried
+            // statuses included.
+            metrics::teams_status(status);
             if (200..300).contains(&status) {
                 tracing::debug!(method, path = %path, status, operation_id = operation_id.as_deref(), "Teams connector call");
                 return Ok(Answer {
@@ -109,7 +117,11 @@ impl Connector {
             if status == 401 && !refreshed {
                 tracing::warn!(method, path = %path, status, code = code.as_deref(), operation_id = operation_id.as_deref(), "the Teams connector refused the app token; fetching a new one");
                 refreshed = true;
-                token = inner.tokens.refresh(&token).await?;
+                token = inner
+                    .tokens
+                    .refresh(&token)
+                    .await
+                    .inspect_err(|_| metrics::teams_failure(ErrorKind::Auth))?;
                 continue;
             }
             let retry_after = header(&headers, RETRY_AFTER.as_str())
@@ -151,6 +163,11 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 fn transport(method: &'static str, path: &str, err: &reqwest::Error) -> ConnectorError {
+    metrics::teams_failure(if err.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport
+    });
     let err = if err.is_timeout() {
         ConnectorError::Timeout {
             method,

@@ -53,7 +53,7 @@ pub(crate) struct Origin {
 /// searches and updates it. Needs the bot token (does nothing without it).
 pub(crate) fn open(state: &SlackState, trigger_id: String, form: Form, origin: Origin) {
     let state = state.clone();
-    tokio::spawn(async move {
+    state.inner.bot.clone().spawn(async move {
         let Some(web) = state.web().cloned() else {
             tracing::warn!(form = %form.id, "modals need SLACK_BOT_TOKEN");
             return;
@@ -145,7 +145,7 @@ pub(crate) async fn submission(state: &SlackState, payload: &Value) -> Answer {
             let state = state.clone();
             let user = submitted.user;
             let channel = metadata.channel;
-            tokio::spawn(async move {
+            state.inner.bot.clone().spawn(async move {
                 let (reply, cid) = match prepared {
                     Prepared::Done(reply) => (reply, "none".to_owned()),
                     Prepared::Run(job) => {
