@@ -25,4 +25,5 @@ export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:543
 
 cargo fmt --all --check
 cargo clippy --all-targets --locked -- -D warnings
+bash scripts/lint-deploy.sh  # Dockerfile (hadolint) and manifests/kubernetes (schemas, strict)
 cargo test --all-targets --locked
