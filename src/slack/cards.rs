@@ -7,9 +7,6 @@
 //! and the card is always rebuilt from the store's current state, so concurrent votes
 //! cannot leave a stale card behind.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use futures::future::BoxFuture;
 
 use super::blocks;
@@ -17,6 +14,7 @@ use super::error::SlackApiError;
 use super::web::SlackWeb;
 use crate::access::{Platform, Principal};
 use crate::approvals::{ApprovalError, ApprovalMessage};
+use crate::core::notices::RequestTurns;
 use crate::core::{ApprovalEvent, ApprovalNotifier, CardSource, Change, Reply};
 
 const PLATFORM: &str = "slack";
@@ -27,7 +25,7 @@ pub struct SlackCards {
     web: SlackWeb,
     channel: String,
     /// One lock per request with an update in progress.
-    busy: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    turns: RequestTurns,
 }
 
 /// Why a card could not be posted or updated (logged, never fatal).
@@ -44,24 +42,13 @@ impl SlackCards {
         SlackCards {
             web,
             channel,
-            busy: Mutex::default(),
+            turns: RequestTurns::default(),
         }
-    }
-
-    fn lock_of(&self, id: i64) -> Arc<tokio::sync::Mutex<()>> {
-        let mut busy = self
-            .busy
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Forget locks nobody holds or waits for.
-        busy.retain(|_, lock| Arc::strong_count(lock) > 1);
-        busy.entry(id).or_default().clone()
     }
 
     async fn apply(&self, event: &ApprovalEvent, cards: &CardSource) -> Result<(), CardError> {
         let id = event.request.id;
-        let lock = self.lock_of(id);
-        let _turn = lock.lock().await;
+        let _turn = self.turns.take(id).await;
         let card = blocks::message(&cards.card(id).await?);
         if event.change == Change::Created {
             let posted = self.web.post_message(&self.channel, None, &card).await?;

@@ -9,14 +9,12 @@
 //! `PUT` is left to the outcome: one replacement per decision, and the card never sits
 //! at "executing". Changes to one request are applied one at a time in this process.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use futures::future::BoxFuture;
 
 use super::app::{self, OutboxError, Posted, TeamsState};
 use crate::access::{Platform, Principal};
 use crate::approvals::{ApprovalError, ApprovalMessage, ApprovalState};
+use crate::core::notices::RequestTurns;
 use crate::core::{ApprovalEvent, ApprovalNotifier, CardSource, Change, Reply};
 use crate::teams::cards;
 
@@ -27,7 +25,7 @@ const PLATFORM: &str = "teams";
 pub struct TeamsCards {
     state: TeamsState,
     conversation: String,
-    busy: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    turns: RequestTurns,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,17 +41,8 @@ impl TeamsCards {
         TeamsCards {
             state,
             conversation,
-            busy: Mutex::default(),
+            turns: RequestTurns::default(),
         }
-    }
-
-    fn lock_of(&self, id: i64) -> Arc<tokio::sync::Mutex<()>> {
-        let mut busy = self
-            .busy
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        busy.retain(|_, lock| Arc::strong_count(lock) > 1);
-        busy.entry(id).or_default().clone()
     }
 
     async fn apply(
@@ -62,8 +51,7 @@ impl TeamsCards {
         cards_source: &CardSource,
     ) -> Result<(), CardError> {
         let id = event.request.id;
-        let lock = self.lock_of(id);
-        let _turn = lock.lock().await;
+        let _turn = self.turns.take(id).await;
         let card = cards::message(app::approvals::card(&self.state, id).await?);
         if event.change == Change::Created {
             let posted = self.state.post(&self.conversation, &card).await?;

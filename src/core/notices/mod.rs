@@ -7,6 +7,7 @@
 //! [`crate::core::Bot::add_notifier`]; the core knows nothing of how they deliver.
 
 mod card;
+mod turns;
 
 use std::sync::{Arc, RwLock};
 
@@ -14,6 +15,7 @@ use chrono_tz::Tz;
 use futures::future::BoxFuture;
 
 pub use card::CardSource;
+pub use turns::RequestTurns;
 
 use super::reply::Reply;
 use crate::approvals::{ApprovalRequest, ApprovalState, Decision};
